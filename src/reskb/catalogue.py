@@ -1,0 +1,130 @@
+"""The in-memory catalogue every output reads from: records of each kind, references and reverse indexes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from .citations import Reference, cited_keys
+from .loader import Document
+
+KINDS = ("practice", "challenge", "topic")
+FOLDERS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
+
+#: fields holding Markdown, where citations and links are read; dotted paths into a record
+MARKDOWN_FIELDS = {
+    "practice": ("summary", "description", "why_promising", "considerations", "evidence.summary"),
+    "challenge": ("summary", "description", "responses"),
+    "topic": ("summary", "description"),
+}
+
+
+@dataclass
+class Record:
+    kind: str
+    doc: Document
+    path: str  # as shown to contributors, relative to the catalogue root
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        value: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return default
+            value = value[part]
+        return value
+
+    def markdown_texts(self) -> list[tuple[str, str]]:
+        """(dotted field, text) for every Markdown field present."""
+        out = []
+        for name in MARKDOWN_FIELDS[self.kind]:
+            value = self.get(name)
+            if isinstance(value, str):
+                out.append((name, value))
+        return out
+
+    @cached_property
+    def cited(self) -> list[str]:
+        """Keys this record cites: its `references` then those cited in its text, without repeats."""
+        keys = [ref["key"] for ref in self.data.get("references", [])]
+        for _, text in self.markdown_texts():
+            keys += cited_keys(text)
+        return list(dict.fromkeys(keys))
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def region_name(code: str) -> str:
+    region = pycountry.subdivisions.get(code=code)
+    return region.name if region else code
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    references: dict[str, Reference] = field(default_factory=dict)
+    #: ids (file names) of records that could not be read, so that links to them are not reported twice
+    unreadable: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
+
+    @property
+    def practices(self) -> dict[str, Record]:
+        return self.records["practice"]
+
+    @property
+    def challenges(self) -> dict[str, Record]:
+        return self.records["challenge"]
+
+    @property
+    def topics(self) -> dict[str, Record]:
+        return self.records["topic"]
+
+    def all_records(self) -> list[Record]:
+        return [r for kind in KINDS for r in self.records[kind].values()]
+
+    @cached_property
+    def indexes(self) -> dict[str, dict[str, list[Record]]]:
+        """Reverse indexes, built in one pass: practices by topic, challenge, country and region;
+        practices that name another as related; records citing each reference key."""
+        index: dict[str, dict[str, list[Record]]] = {
+            name: defaultdict(list) for name in ("topic", "challenge", "country", "region", "related", "cited_by")
+        }
+        for record in sorted(self.all_records(), key=lambda r: r.title.lower()):
+            for key in record.cited:
+                index["cited_by"][key].append(record)
+            if record.kind != "practice":
+                continue
+            for name, fieldname in (("topic", "topics"), ("challenge", "challenges"), ("country", "countries"),
+                                    ("region", "regions"), ("related", "related")):
+                for value in record.data.get(fieldname, []):
+                    index[name][value].append(record)
+        return index
+
+    def practices_for(self, index: str, value: str) -> list[Record]:
+        return self.indexes[index].get(value, [])
+
+    @cached_property
+    def countries(self) -> list[str]:
+        """ISO codes of all countries with practices, sorted by country name."""
+        return sorted(self.indexes["country"], key=country_name)

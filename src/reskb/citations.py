@@ -1,0 +1,342 @@
+"""BibTeX references: parsing with positions, the house style (APA-like author-date) and in-text citations.
+
+The style is a pybtex style class of ours: pybtex's built-in styles fail on `@report`, do not
+render `and others` as "et al." and raise on missing fields, so this one builds each entry from
+whatever fields are present and never raises on a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.input.bibtex import Parser
+from pybtex.richtext import HRef, Tag, Text
+from pybtex.scanner import PybtexError
+from pybtex.style.formatting import BaseStyle
+
+from .problems import Problem
+
+#: a citation key as written after `@` (pandoc: ends with a letter or digit)
+KEY = r"[A-Za-z0-9_](?:[\w:.+/-]*[A-Za-z0-9_])?"
+_BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@" + KEY + r"[^\[\]]*)\](?![(:\[])")
+_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*(?P<suppress>-)?@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>.+?))?\s*$")
+_NARRATIVE = re.compile(r"(?<![\w@\[\\])@(?P<key>" + KEY + r")")
+_ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
+
+
+@dataclass
+class Reference:
+    key: str
+    entry: Entry
+    path: str
+    line: int
+    label: str = ""  # "Baaken et al." – names part of the author-date citation
+    year: str = ""  # year with a disambiguating letter where needed ("2016a")
+    html: str = ""  # the full reference in house style
+    text: str = ""  # the same, as plain text
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_bib_file(path: Path, shown_as: str) -> tuple[list[Reference], list[Problem]]:
+    """Parse one .bib file; problems name the file and line instead of raising."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Problem(shown_as, 1, "", f"the file is not valid UTF-8 text (byte {exc.start})",
+                            "save the file as UTF-8 in your editor")]
+    lines = {}
+    for match in _ENTRY_START.finditer(text):
+        if match.group(1).lower() not in ("comment", "preamble", "string"):
+            lines.setdefault(match.group(2), text.count("\n", 0, match.start()) + 1)
+    try:
+        data: BibliographyData = Parser(wanted_entries=None).parse_string(text)
+    except PybtexError as exc:  # includes repeated keys within one file
+        message = str(exc).replace("bibliograhpy", "bibliography")
+        line = _line_of_error(message, lines)
+        return [], [Problem(shown_as, line, "", f"cannot read this BibTeX: {message}",
+                            "check that braces are balanced and that each key appears once")]
+    except Exception as exc:  # pybtex raises assorted errors on broken input
+        return [], [Problem(shown_as, 1, "", f"cannot read this BibTeX: {exc}",
+                            "check that braces are balanced and every entry has a key")]
+    refs = [Reference(key, entry, shown_as, lines.get(key, 1)) for key, entry in data.entries.items()]
+    return refs, []
+
+
+def _line_of_error(message: str, lines: dict[str, int]) -> int:
+    match = re.search(r"line (\d+)", message)
+    if match:
+        return int(match.group(1))
+    for key, line in lines.items():
+        if f'"{key}"' in message or f"'{key}'" in message or f" {key}" in message:
+            return line
+    return 1
+
+
+# --- house style -------------------------------------------------------------------------
+
+
+def _latex(value: str) -> Text:
+    return Text.from_latex(value) if value else Text()
+
+
+def _field(entry: Entry, name: str) -> str:
+    return entry.fields.get(name, "").strip()
+
+
+def _initials(person: Person) -> str:
+    names = person.rich_first_names + person.rich_middle_names
+    out = []
+    for name in names:
+        plain = name.render_as("text")
+        parts = [p for p in re.split(r"[-\s]", plain) if p]
+        out.append("-".join(f"{p[0]}." for p in parts if p[0].isalpha()) or plain)
+    return " ".join(out)
+
+
+def _surname(person: Person) -> str:
+    prelast = " ".join(n.render_as("text") for n in person.rich_prelast_names)
+    last = " ".join(n.render_as("text") for n in person.rich_last_names)
+    return f"{prelast} {last}".strip()
+
+
+def _is_others(person: Person) -> bool:
+    return str(person) == "others"
+
+
+def _people(entry: Entry) -> tuple[list[Person], bool, str]:
+    for role in ("author", "editor"):
+        persons = list(entry.persons.get(role, []))
+        if persons:
+            others = any(_is_others(p) for p in persons)
+            return [p for p in persons if not _is_others(p)], others, role
+    return [], False, ""
+
+
+def author_label(entry: Entry) -> str:
+    """Names part of an author-date citation: 'Bonta & Andrews', 'Baaken et al.'."""
+    persons, others, _ = _people(entry)
+    if not persons:
+        title = _latex(_field(entry, "title")).render_as("text")
+        return title[:40] + ("…" if len(title) > 40 else "") if title else entry.key
+    surnames = [_surname(p) for p in persons]
+    if others or len(surnames) >= 3:
+        return f"{surnames[0]} et al."
+    return " & ".join(surnames)
+
+
+def _name_list(persons: list[Person], others: bool) -> str:
+    names = []
+    for person in persons:
+        initials = _initials(person)
+        names.append(f"{_surname(person)}, {initials}" if initials else _surname(person))
+    if others:
+        return ", ".join(names) + ", et al."
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + ", & " + names[-1]
+
+
+class HouseStyle(BaseStyle):
+    """Author-date style in the APA manner, built from whichever fields an entry has."""
+
+    default_sorting_style = "author_year_title"
+    default_label_style = "alpha"
+
+    def format_entries(self, entries):  # type: ignore[override]
+        for entry in entries:
+            yield self.format_rich(entry)
+
+    def format_rich(self, entry: Entry, year: str | None = None) -> Text:
+        persons, others, role = _people(entry)
+        year_part = Text(f"({year or _field(entry, 'year') or 'n.d.'}). ")
+        kind = entry.type.lower()
+        title = _latex(_field(entry, "title"))
+        title_part = Text()
+        if title:
+            in_container = kind in ("article", "incollection", "inproceedings", "inbook")
+            end = " " if str(title).endswith(("?", "!", ".")) else ". "
+            title_part = Text(title if in_container else Tag("em", title), end)
+        if persons:
+            names = _name_list(persons, others)
+            if role == "editor":
+                names += " (Ed.)" if len(persons) == 1 and not others else " (Eds.)"
+            parts: list = [Text(names.rstrip(".") + ". "), year_part, title_part]
+        else:  # APA: with no author, the title takes the author's place
+            parts = [title_part, year_part]
+        return Text(*parts, *self._container(entry, kind), *self._links(entry))
+
+    def _container(self, entry: Entry, kind: str) -> list:
+        out: list = []
+        journal = _latex(_field(entry, "journal") or _field(entry, "journaltitle"))
+        volume, number, pages = _field(entry, "volume"), _field(entry, "number"), _field(entry, "pages")
+        pages = pages.replace("--", "–")
+        if kind == "article":
+            if journal:
+                bits = [Tag("em", journal)]
+                if volume:
+                    bits.append(Text(", ", Tag("em", volume)))
+                if number:
+                    bits.append(Text(f"({number})"))
+                if pages:
+                    bits.append(Text(f", {pages}"))
+                out.append(Text(*bits, ". "))
+            return out
+        booktitle = _latex(_field(entry, "booktitle"))
+        if booktitle:
+            eds = list(entry.persons.get("editor", []))
+            editors = ""
+            if eds and entry.persons.get("author"):
+                named = [e for e in eds if not _is_others(e)]
+                editors = _name_list(named, len(named) < len(eds)) + (" (Ed.), " if len(eds) == 1 else " (Eds.), ")
+            page_part = f" (pp. {pages})" if pages else ""
+            out.append(Text("In ", editors, Tag("em", booktitle), page_part, ". "))
+        series = _latex(_field(entry, "series"))
+        report_type = _field(entry, "type")
+        number_part = f"{report_type} {number}".strip() if kind in ("techreport", "report") else ""
+        if series or number_part:
+            out.append(Text("(", *[x for x in (series, Text(", ") if series and number_part else None,
+                                                  Text(number_part) if number_part else None) if x], "). "))
+        edition = _field(entry, "edition")
+        if edition:
+            out.append(Text(f"({_latex(edition).render_as('text')} ed.). "))
+        howpublished = _field(entry, "howpublished")
+        if howpublished and not howpublished.startswith("\\url"):
+            out.append(Text(_latex(howpublished), ". "))
+        publisher = _latex(_field(entry, "publisher") or _field(entry, "institution")
+                           or _field(entry, "organization") or _field(entry, "school"))
+        address = _latex(_field(entry, "address") or _field(entry, "location"))
+        if publisher or address:
+            pieces = [x for x in (address, publisher) if x]
+            out.append(Text(Text(": ").join(pieces) if len(pieces) == 2 else pieces[0], ". "))
+        if kind not in ("article",) and pages and not booktitle:
+            out.append(Text(f"pp. {pages}. "))
+        return out
+
+    def _links(self, entry: Entry) -> list:
+        out: list = []
+        doi = _field(entry, "doi")
+        url = _field(entry, "url")
+        if not url:
+            match = re.search(r"\\url\{([^}]*)\}", _field(entry, "howpublished"))
+            url = match.group(1) if match else ""
+        if doi:
+            doi_url = "https://doi.org/" + re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi)
+            out.append(Text(HRef(doi_url, doi_url), " "))
+        if url and url.startswith(("http://", "https://")):
+            out.append(Text(HRef(url, url), " "))
+        note = _field(entry, "note")
+        if note:
+            end = "" if note.rstrip().endswith((".", "!", "?")) else "."
+            out.append(Text("Note: ", _latex(note), end + " "))
+        return out
+
+
+def finish_references(references: dict[str, Reference]) -> None:
+    """Format every reference once and give author-date labels, with 2016a/2016b where they clash."""
+    style = HouseStyle()
+    groups: dict[tuple[str, str], list[Reference]] = {}
+    for ref in sorted(references.values(), key=sort_key):
+        ref.label = author_label(ref.entry)
+        base_year = _field(ref.entry, "year") or "n.d."
+        groups.setdefault((ref.label, base_year), []).append(ref)
+        if not _field(ref.entry, "year"):
+            ref.problems.append(Problem(ref.path, ref.line, "year", f"reference '{ref.key}' has no year",
+                                        "add year = {2018}; it is shown as 'n.d.' until then", "warning"))
+        if not _field(ref.entry, "title"):
+            ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{ref.key}' has no title",
+                                        "add title = {...}", "warning"))
+    for (_, year), refs in groups.items():
+        for i, ref in enumerate(refs):
+            ref.year = year + (chr(ord("a") + i) if len(refs) > 1 else "")
+    for ref in references.values():
+        rich = style.format_rich(ref.entry, ref.year)
+        ref.html = rich.render_as("html").strip()
+        ref.text = rich.render_as("text").strip()
+
+
+def sort_key(ref: Reference) -> tuple[str, str, str]:
+    return (author_label(ref.entry).lower(), _field(ref.entry, "year"), _field(ref.entry, "title").lower())
+
+
+# --- in-text citations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    locator: str = ""
+    prefix: str = ""
+    suppress_author: bool = False
+
+
+def cited_keys(markdown: str) -> list[str]:
+    """Every key cited in a Markdown text, bracketed or narrative, in order of appearance."""
+    keys: list[str] = []
+    for group in _iter_groups(markdown):
+        keys += [c.key for c in group]
+    return keys
+
+
+def _iter_groups(markdown: str):
+    def strip_brackets(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    for match in _BRACKET.finditer(markdown):
+        group = _parse_group(match.group("body"))
+        if group:
+            yield group
+    rest = _BRACKET.sub(strip_brackets, markdown)
+    for match in _NARRATIVE.finditer(rest):
+        yield [Citation(match.group("key"))]
+
+
+def _parse_group(body: str) -> list[Citation]:
+    out = []
+    for item in body.split(";"):
+        match = _ITEM.match(item)
+        if not match:
+            return []
+        out.append(Citation(match.group("key"), (match.group("locator") or "").strip(),
+                            match.group("prefix").strip(), bool(match.group("suppress"))))
+    return out
+
+
+def render_citations(markdown: str, references: dict[str, Reference], target: str = "#ref-{key}") -> str:
+    """Replace pandoc-style citations with author-date Markdown links to the page's reference list."""
+
+    def link(ref: Reference, text: str) -> str:
+        return f"[{text}]({target.format(key=ref.key)})"
+
+    def bracketed(match: re.Match[str]) -> str:
+        group = _parse_group(match.group("body"))
+        if not group or any(c.key not in references for c in group):
+            return match.group(0)
+        items = []
+        for c in group:
+            ref = references[c.key]
+            text = ref.year if c.suppress_author else f"{_md_escape(ref.label)}, {ref.year}"
+            if c.locator:
+                text += f", {_md_escape(c.locator)}"
+            items.append((f"{_md_escape(c.prefix)} " if c.prefix else "") + link(ref, text))
+        return "(" + "; ".join(items) + ")"
+
+    def narrative(match: re.Match[str]) -> str:
+        ref = references.get(match.group("key"))
+        if ref is None:
+            return match.group(0)
+        return f"{_md_escape(ref.label)} ({link(ref, ref.year)})"
+
+    out, last = [], 0
+    for match in _BRACKET.finditer(markdown):
+        out.append(_NARRATIVE.sub(narrative, markdown[last:match.start()]))
+        out.append(bracketed(match))
+        last = match.end()
+    out.append(_NARRATIVE.sub(narrative, markdown[last:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)

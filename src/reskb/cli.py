@@ -1,0 +1,92 @@
+"""`reskb`: the command line for contributors and researchers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import Problem
+from .validate import has_errors, load_catalogue
+
+
+def _report(problems: list[Problem], fmt: str, files: int) -> None:
+    for problem in problems:
+        print(problem.format_github() if fmt == "github" else problem.format_text())
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    summary = f"{errors} error(s), {warnings} warning(s) in {files} file(s) checked"
+    print(summary if fmt == "text" else f"::notice::{summary}", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    catalogue, problems = load_catalogue(root)
+    files = len(catalogue.all_records()) + len({r.path for r in catalogue.references.values()})
+    if args.errors_only:
+        problems = [p for p in problems if p.severity == "error"]
+    _report(problems, args.format, files)
+    return 1 if has_errors(problems) else 0
+
+
+def cmd_pages(args: argparse.Namespace) -> int:
+    """Write the generated Markdown pages to a folder (for another site generator, or to inspect them)."""
+    from .pages import build_pages
+
+    catalogue, problems = load_catalogue(Path(args.path))
+    if has_errors(problems):
+        _report(problems, "text", len(catalogue.all_records()))
+        return 1
+    out = Path(args.output)
+    for rel, text in build_pages(catalogue).items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"wrote {len(build_pages(catalogue))} pages to {out}")
+    return 0
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    """Print the field reference generated from the schemas, or refresh it inside a Markdown file."""
+    from .fieldref import field_reference, update
+
+    if args.write:
+        changed = update(Path(args.write))
+        print(f"{args.write}: {'updated' if changed else 'already up to date'}")
+    else:
+        print(field_reference())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reskb", description="Resocialisation Knowledge Base tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check every record and reference; exit 1 on any error")
+    validate.add_argument("path", nargs="?", default=".", help="catalogue folder (default: current folder)")
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="'github' prints pull-request annotations")
+    validate.add_argument("--errors-only", action="store_true", help="hide warnings")
+    validate.set_defaults(func=cmd_validate)
+
+    pages = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
+    pages.add_argument("output", help="folder to write into")
+    pages.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
+    pages.set_defaults(func=cmd_pages)
+
+    fields = sub.add_parser("fields", help="print the field reference generated from the JSON Schemas")
+    fields.add_argument("--write", metavar="FILE", help="refresh the generated block inside FILE instead")
+    fields.set_defaults(func=cmd_fields)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

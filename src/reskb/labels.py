@@ -1,0 +1,83 @@
+"""Every user-facing word the generated pages use for codes and headings, in one place for translation."""
+
+from __future__ import annotations
+
+ENUM_LABELS: dict[str, str] = {
+    # phases
+    "pre-trial": "Pre-trial",
+    "in-prison": "In prison",
+    "pre-release": "Pre-release",
+    "release": "Release",
+    "post-release": "Post-release",
+    "community": "Community",
+    # lead actor
+    "state": "State",
+    "ngo": "NGO",
+    "hybrid": "Hybrid (state and NGO)",
+    "multi-agency": "Multi-agency partnership",
+    "international": "International",
+    # status
+    "planned": "Planned",
+    "pilot": "Pilot",
+    "established": "Established",
+    "ended": "Ended",
+    # evidence
+    "unknown": "Not reported",
+    "not-evaluated": "Not evaluated",
+    "evaluation-planned": "Evaluation planned",
+    "reported-outcomes": "Outcomes reported, no formal evaluation",
+    "evaluated-positive": "Evaluated: positive effects",
+    "evaluated-mixed": "Evaluated: mixed effects",
+    "evaluated-no-effect": "Evaluated: no effect found",
+    "evaluated-negative": "Evaluated: negative effects",
+    # frequency
+    "weekly": "Weekly",
+    "every-two-weeks": "Every two weeks",
+    "monthly": "Monthly",
+    "quarterly": "Quarterly",
+    "before-release": "Before each release",
+    "per-case": "As cases require",
+    "continuous": "Continuous",
+}
+
+HEADINGS = {
+    "practices": "Practices",
+    "challenges": "Challenges",
+    "topics": "Topics",
+    "countries": "Countries",
+    "bibliography": "Bibliography",
+    "description": "How it works",
+    "why_promising": "Why it is promising",
+    "considerations": "Trade-offs and considerations",
+    "evidence": "Evidence",
+    "responses": "Responses",
+    "related": "Related practices",
+    "references": "References",
+    "at_a_glance": "At a glance",
+}
+
+FIELD_LABELS = {
+    "countries": "Countries",
+    "regions": "Regions",
+    "city": "City",
+    "phases": "Phases of custody",
+    "lead_actor": "Lead actor",
+    "lead_organisations": "Lead organisations",
+    "participants": "Who takes part",
+    "target_group": "Target group",
+    "format": "Format",
+    "frequency": "How often",
+    "produces": "What it decides or produces",
+    "status": "Status",
+    "start_year": "Started",
+    "end_year": "Ended",
+    "evidence": "Evidence",
+    "topics": "Topics",
+    "challenges": "Challenges addressed",
+    "last_reviewed": "Last reviewed",
+}
+
+
+def label(code: str) -> str:
+    """Readable English for an enum value; unknown codes are shown with hyphens as spaces."""
+    return ENUM_LABELS.get(code, code.replace("-", " ").capitalize())

@@ -1,0 +1,290 @@
+"""Generated pages as plain Markdown: catalogue -> {path: Markdown}, independent of MkDocs.
+
+Writing these pages to a folder is all another site generator needs. Contributor text is
+Markdown already checked by the validator; plain-text fields (titles, names) are escaped here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .catalogue import Catalogue, Record, country_name, region_name
+from .citations import Reference, render_citations
+from .labels import FIELD_LABELS, HEADINGS, label
+
+_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
+
+
+def md_escape(text: str) -> str:
+    """Escape a plain-text value so that Markdown shows it literally (also inside table cells)."""
+    text = " ".join(str(text).split())
+    return re.sub(r"([\\`*_\[\]<>|#!{}])", r"\\\1", text)
+
+
+def cell(markdown: str) -> str:
+    """Markdown fit for one table cell: one line, pipes escaped."""
+    return re.sub(r"(?<!\\)\|", r"\\|", " ".join(markdown.split()))
+
+
+def record_path(record: Record) -> str:
+    return f"{_SECTION_KINDS[record.kind]}/{record.id}.md"
+
+
+def country_path(code: str) -> str:
+    return f"countries/{code.lower()}.md"
+
+
+def rel(from_path: str, to_path: str) -> str:
+    """Relative link between two generated pages (MkDocs resolves .md links)."""
+    target, _, anchor = to_path.partition("#")
+    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".") if target else ""
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def link(from_path: str, record: Record) -> str:
+    return f"[{md_escape(record.title)}]({rel(from_path, record_path(record))})"
+
+
+def country_link(from_path: str, code: str) -> str:
+    return f"[{md_escape(country_name(code))}]({rel(from_path, country_path(code))})"
+
+
+def front_matter(title: str, description: str = "") -> str:
+    def quote(text: str) -> str:
+        return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["---", f"title: {quote(title)}"]
+    if description:
+        lines.append(f"description: {quote(_plain(description)[:300])}")
+    return "\n".join([*lines, "---", ""])
+
+
+def _plain(markdown: str) -> str:
+    """Markdown summary reduced to text for meta descriptions (citations and markup removed)."""
+    text = re.sub(r"\[[^\[\]]*@[^\[\]]*\]", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(re.sub(r"[*_`#>]", "", text).split())
+
+
+class PageBuilder:
+    def __init__(self, catalogue: Catalogue):
+        self.cat = catalogue
+
+    # --- shared pieces ---------------------------------------------------------------------
+
+    def text(self, markdown: str, elsewhere: str = "") -> str:
+        """Contributor Markdown with citations as links to this page's reference list, or, for text
+        shown on another page (`elsewhere` is that page), to the bibliography."""
+        if not elsewhere:
+            return render_citations(markdown, self.cat.references)
+        target = rel(elsewhere, "bibliography.md").replace("{", "{{").replace("}", "}}") + "#{key}"
+        return render_citations(markdown, self.cat.references, target)
+
+    def reference_list(self, page: str, record: Record) -> str:
+        locators: dict[str, list[str]] = {}
+        for ref in record.data.get("references", []):
+            where = [f"p. {ref['pages']}" if "pages" in ref else "", ref.get("section", "")]
+            locators.setdefault(ref["key"], []).extend(w for w in where if w)
+        refs: list[Reference] = sorted((self.cat.references[k] for k in record.cited),
+                                       key=lambda r: (r.label.lower(), r.year))
+        lines = [f"## {HEADINGS['references']}", ""]
+        for ref in refs:
+            where = "; ".join(md_escape(w) for w in dict.fromkeys(locators.get(ref.key, [])))
+            where = f" Cited for: {where}." if where else ""
+            bib = rel(page, f"bibliography.md#{ref.key}")
+            lines += [f"{ref.html}{where} [In the bibliography]({bib})", f"{{: #ref-{ref.key} .reskb-reference }}", ""]
+        return "\n".join(lines)
+
+    def record_list(self, page: str, records: list[Record], empty: str) -> str:
+        if not records:
+            return f"_{empty}_\n"
+        return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}" for r in records) + "\n"
+
+    def practice_table(self, page: str, practices: list[Record]) -> str:
+        if not practices:
+            return "_No practices recorded yet._\n"
+        head = ["Practice", "Countries", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
+                FIELD_LABELS["frequency"], FIELD_LABELS["status"]]
+        rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for p in practices:
+            data = p.data
+            rows.append("| " + " | ".join([
+                link(page, p),
+                ", ".join(country_link(page, c) for c in data["countries"]),
+                ", ".join(label(x) for x in data["phases"]),
+                label(data["lead_actor"]),
+                label(data.get("format", {}).get("frequency", "")) if data.get("format", {}).get("frequency") else "–",
+                label(data["status"]) if data.get("status") else "–",
+            ]) + " |")
+        return "\n".join(rows) + "\n"
+
+    def footer(self, record: Record) -> str:
+        return f"\n---\n\n{FIELD_LABELS['last_reviewed']}: {record.data['last_reviewed']}\n"
+
+    # --- record pages ----------------------------------------------------------------------
+
+    def practice(self, record: Record) -> str:
+        page, data = record_path(record), record.data
+        facts: list[tuple[str, str]] = [
+            (FIELD_LABELS["countries"], ", ".join(country_link(page, c) for c in data["countries"])),
+        ]
+        if data.get("regions"):
+            facts.append((FIELD_LABELS["regions"], ", ".join(md_escape(region_name(r)) for r in data["regions"])))
+        if data.get("city"):
+            facts.append((FIELD_LABELS["city"], md_escape(data["city"])))
+        facts.append((FIELD_LABELS["phases"], ", ".join(label(x) for x in data["phases"])))
+        lead = label(data["lead_actor"])
+        if data.get("lead_organisations"):
+            lead += ": " + ", ".join(md_escape(o) for o in data["lead_organisations"])
+        facts.append((FIELD_LABELS["lead_actor"], lead))
+        if data.get("participants"):
+            facts.append((FIELD_LABELS["participants"], "; ".join(
+                md_escape(p["name"]) + (f" ({md_escape(p['role'])})" if p.get("role") else "")
+                for p in data["participants"])))
+        if data.get("target_group"):
+            group = data["target_group"]
+            text = ", ".join(label(g) for g in group["groups"])
+            if group.get("note"):
+                text += f" ({md_escape(group['note'])})"
+            facts.append((FIELD_LABELS["target_group"], text))
+        fmt = data.get("format")
+        if fmt:
+            facts.append((FIELD_LABELS["format"], ", ".join(label(k) for k in fmt["kinds"])))
+            if fmt.get("frequency") or fmt.get("frequency_note"):
+                how = label(fmt["frequency"]) if fmt.get("frequency") else ""
+                if fmt.get("frequency_note"):
+                    how = f"{how} ({md_escape(fmt['frequency_note'])})" if how else md_escape(fmt["frequency_note"])
+                facts.append((FIELD_LABELS["frequency"], how))
+            if fmt.get("produces"):
+                facts.append((FIELD_LABELS["produces"], md_escape(fmt["produces"])))
+        if data.get("status"):
+            facts.append((FIELD_LABELS["status"], label(data["status"])))
+        for year in ("start_year", "end_year"):
+            if data.get(year):
+                facts.append((FIELD_LABELS[year], str(data[year])))
+        facts.append((FIELD_LABELS["evidence"], label(data["evidence"]["status"])))
+        for field, kind in (("topics", self.cat.topics), ("challenges", self.cat.challenges)):
+            if data.get(field):
+                facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
+
+        out = [front_matter(record.title, data["summary"]), f"# {md_escape(record.title)}", "",
+               self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
+        out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
+        out.append("")
+        for field in ("description", "why_promising", "considerations"):
+            if data.get(field):
+                out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
+        if data["evidence"].get("summary"):
+            out += [f"## {HEADINGS['evidence']}", "", self.text(data["evidence"]["summary"]), ""]
+        related = [self.cat.practices[i] for i in data.get("related", [])]
+        related += [r for r in self.cat.practices_for("related", record.id) if r not in related]
+        if related:
+            out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
+        if data.get("links"):
+            out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({x['url']})" for x in data["links"]] + [""]
+        out += [self.reference_list(page, record), self.footer(record)]
+        return "\n".join(out)
+
+    def grouping(self, record: Record, index: str) -> str:
+        """A challenge or topic page: its text, then every practice that names it."""
+        page, data = record_path(record), record.data
+        out = [front_matter(record.title, data["summary"]), f"# {md_escape(record.title)}", ""]
+        if data.get("open_question"):
+            out += ['!!! note "Open question"', "    The sources name this as a question for further discussion.", ""]
+        out += [self.text(data["summary"]), ""]
+        if data.get("description"):
+            out += [self.text(data["description"]), ""]
+        if data.get("responses"):
+            out += [f"## {HEADINGS['responses']}", "", self.text(data["responses"]), ""]
+        if data.get("topics"):
+            out += ["## Related topics", "", self.record_list(page, [self.cat.topics[t] for t in data["topics"]], "")]
+        if record.kind == "topic":
+            challenges = [c for c in self.cat.challenges.values() if record.id in c.data.get("topics", [])]
+            if challenges:
+                out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
+        out += [f"## {HEADINGS['practices']}", "", self.practice_table(page, self.cat.practices_for(index, record.id)),
+                self.reference_list(page, record), self.footer(record)]
+        return "\n".join(out)
+
+    def country(self, code: str) -> str:
+        page = country_path(code)
+        practices = self.cat.practices_for("country", code)
+        name = country_name(code)
+        out = [front_matter(name, f"Practices for reintegrating radicalised offenders in {name}."),
+               f"# {md_escape(name)}", "", f"{len(practices)} practice(s) in the catalogue.", ""]
+        head = ["Practice", "Region or city", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
+                FIELD_LABELS["participants"], FIELD_LABELS["frequency"], FIELD_LABELS["status"]]
+        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for p in practices:
+            d = p.data
+            places = [region_name(r) for r in d.get("regions", []) if r.startswith(code)]
+            places += [d["city"]] if d.get("city") else []
+            participants = ", ".join(x["name"] for x in d.get("participants", []))
+            freq = d.get("format", {}).get("frequency")
+            out.append("| " + " | ".join([
+                link(page, p), md_escape(", ".join(places)) or "–",
+                ", ".join(label(x) for x in d["phases"]), label(d["lead_actor"]),
+                md_escape(participants) or "–", label(freq) if freq else "–",
+                label(d["status"]) if d.get("status") else "–"]) + " |")
+        return "\n".join(out) + "\n"
+
+    # --- index pages -----------------------------------------------------------------------
+
+    def kind_index(self, kind: str, title: str, intro: str) -> str:
+        page = f"{_SECTION_KINDS[kind]}/index.md"
+        records = sorted(self.cat.records[kind].values(), key=lambda r: r.title.lower())
+        out = [front_matter(title, intro), f"# {title}", "", intro, ""]
+        if kind == "practice":
+            out.append(self.practice_table(page, records))
+        else:
+            index = "topic" if kind == "topic" else "challenge"
+            out += ["| | Practices | Summary |", "|---|---|---|"]
+            for r in records:
+                count = len(self.cat.practices_for(index, r.id))
+                out.append(f"| {link(page, r)} | {count} | {cell(self.text(r.data['summary'], page))} |")
+        return "\n".join(out) + "\n"
+
+    def countries_index(self) -> str:
+        page = "countries/index.md"
+        out = [front_matter("Countries", "Practices by country."), "# Countries", "",
+               "Every country with at least one practice in the catalogue.", "",
+               "| Country | Practices |", "|---|---|"]
+        for code in self.cat.countries:
+            out.append(f"| {country_link(page, code)} | {len(self.cat.practices_for('country', code))} |")
+        return "\n".join(out) + "\n"
+
+    def bibliography(self) -> str:
+        page = "bibliography.md"
+        out = [front_matter("Bibliography", "Every work the catalogue cites."), "# Bibliography", "",
+               "Every work cited in the catalogue, with the records that cite it.", ""]
+        cited_by = self.cat.indexes["cited_by"]
+        for ref in sorted(self.cat.references.values(), key=lambda r: (r.label.lower(), r.year, r.key)):
+            citers = ", ".join(link(page, r) for r in cited_by.get(ref.key, []))
+            out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{ref.key} .reskb-reference }}", ""]
+        return "\n".join(out)
+
+    def all_pages(self) -> dict[str, str]:
+        pages: dict[str, str] = {
+            "practices/index.md": self.kind_index(
+                "practice", "Practices", "Every practice in the catalogue, with where and when it works and who leads it."),
+            "challenges/index.md": self.kind_index(
+                "challenge", "Challenges", "The barriers to reintegration that practices address."),
+            "topics/index.md": self.kind_index("topic", "Topics", "Themes under which practices are grouped."),
+            "countries/index.md": self.countries_index(),
+            "bibliography.md": self.bibliography(),
+        }
+        for record in self.cat.practices.values():
+            pages[record_path(record)] = self.practice(record)
+        for record in self.cat.challenges.values():
+            pages[record_path(record)] = self.grouping(record, "challenge")
+        for record in self.cat.topics.values():
+            pages[record_path(record)] = self.grouping(record, "topic")
+        for code in self.cat.countries:
+            pages[country_path(code)] = self.country(code)
+        return pages
+
+
+def build_pages(catalogue: Catalogue) -> dict[str, str]:
+    """Every generated page, keyed by its path relative to the docs folder."""
+    return PageBuilder(catalogue).all_pages()

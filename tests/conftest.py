@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reskb.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    """A fresh, valid copy of the small fixture catalogue that a test may break."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+@pytest.fixture
+def validate(capsys):
+    """Run `reskb validate` in-process; returns (exit code, stdout lines, stderr)."""
+
+    def run(root: Path, *extra: str) -> tuple[int, list[str], str]:
+        code = main(["validate", str(root), *extra])
+        out = capsys.readouterr()
+        return code, out.out.splitlines(), out.err
+
+    return run
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,18 @@
+import shutil
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff") or str(REPO / ".venv/bin/ruff")
+    result = subprocess.run([ruff, "check", "src", "tests", "scripts"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_imports_cleanly_with_warnings_as_errors():
+    """The whoosh fork and our modules import without DeprecationWarning/SyntaxWarning on this Python."""
+    code = "import reskb.cli, reskb.plugin, reskb.pages, reskb.validate, whoosh.index"
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
