@@ -1,12 +1,15 @@
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import REPO
 
 
 def test_ruff_is_clean():
-    ruff = shutil.which("ruff") or str(REPO / ".venv/bin/ruff")
+    beside_python = Path(sys.executable).parent / "ruff"
+    ruff = str(beside_python) if beside_python.exists() else shutil.which("ruff")
+    assert ruff, "ruff is not installed: pip install -e '.[test]'"
     result = subprocess.run([ruff, "check", "src", "tests", "scripts"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
