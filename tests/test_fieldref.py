@@ -1,5 +1,4 @@
 from conftest import REPO
-
 from reskb.fieldref import END, START, field_reference
 from reskb.validate import schema
 
