@@ -20,7 +20,8 @@ def test_fixture_catalogue_is_valid(catalogue, validate):
     ("old", "new", "expected"),
     [
         # schema rules
-        ("lead_actor: ngo\n", "", f"{PRACTICE}:1: lead_actor: this required field is missing (hint: add 'lead_actor:'."),
+        ("phases: [pre-release, post-release]\n", "",
+         f"{PRACTICE}:1: phases: this required field is missing (hint: add 'phases:'."),
         ("status: pilot", "stauts: pilot", f"{PRACTICE}:22: stauts: unknown field 'stauts' (hint: did you mean 'status'?)"),
         ("status: pilot", "status: piolt", f"{PRACTICE}:22: status: 'piolt' is not an allowed value; expected one of: "
          "planned, pilot, established, ended (hint: did you mean 'pilot'?)"),

@@ -68,7 +68,13 @@ class Record:
         return list(dict.fromkeys(keys))
 
 
+#: ISO 3166-1 "exceptionally reserved" codes accepted beside the assigned ones, for EU-wide practices
+RESERVED_COUNTRY_CODES = {"EU": "European Union"}
+
+
 def country_name(code: str) -> str:
+    if code in RESERVED_COUNTRY_CODES:
+        return RESERVED_COUNTRY_CODES[code]
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
@@ -87,6 +93,8 @@ class Catalogue:
     references: dict[str, Reference] = field(default_factory=dict)
     #: ids (file names) of records that could not be read, so that links to them are not reported twice
     unreadable: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
+    #: reference key -> hand-written pages (paths relative to docs/) that cite it
+    docs_citations: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def practices(self) -> dict[str, Record]:

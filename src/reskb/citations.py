@@ -139,6 +139,15 @@ def _name_list(persons: list[Person], others: bool) -> str:
     return ", ".join(names[:-1]) + ", & " + names[-1]
 
 
+def _block(*parts) -> Text:  # type: ignore[no-untyped-def]
+    """One sentence of a reference: its parts, then a full stop unless it already ends in one."""
+    text = Text(*[p for p in parts if p])
+    plain = text.render_as("text").rstrip()
+    if not plain:
+        return Text()
+    return Text(text, " " if plain.endswith((".", "?", "!")) else ". ")
+
+
 class HouseStyle(BaseStyle):
     """Author-date style in the APA manner, built from whichever fields an entry has."""
 
@@ -151,38 +160,43 @@ class HouseStyle(BaseStyle):
 
     def format_rich(self, entry: Entry, year: str | None = None) -> Text:
         persons, others, role = _people(entry)
-        year_part = Text(f"({year or _field(entry, 'year') or 'n.d.'}). ")
+        year_block = Text(f"({year or _field(entry, 'year') or 'n.d.'}). ")
         kind = entry.type.lower()
         title = _latex(_field(entry, "title"))
-        title_part = Text()
-        if title:
-            in_container = kind in ("article", "incollection", "inproceedings", "inbook")
-            end = " " if str(title).endswith(("?", "!", ".")) else ". "
-            title_part = Text(title if in_container else Tag("em", title), end)
+        in_container = kind in ("article", "incollection", "inproceedings", "inbook")
+        described = Text(" (", Text("; ").join(self._descriptors(entry, kind)), ")") if self._descriptors(
+            entry, kind) else Text()
+        title_block = _block(title if in_container else Tag("em", title), described) if title else Text()
         if persons:
             names = _name_list(persons, others)
             if role == "editor":
                 names += " (Ed.)" if len(persons) == 1 and not others else " (Eds.)"
-            parts: list = [Text(names.rstrip(".") + ". "), year_part, title_part]
+            parts: list = [_block(Text(names)), year_block, title_block]
         else:  # APA: with no author, the title takes the author's place
-            parts = [title_part, year_part]
+            parts = [title_block, year_block]
         return Text(*parts, *self._container(entry, kind), *self._links(entry))
+
+    def _descriptors(self, entry: Entry, kind: str) -> list[Text]:
+        """What APA puts in parentheses after a title: edition, series, report type and number."""
+        out = []
+        if _field(entry, "edition"):
+            out.append(Text(f"{_latex(_field(entry, 'edition')).render_as('text')} ed."))
+        if _field(entry, "series"):
+            out.append(_latex(_field(entry, "series")))
+        if kind in ("techreport", "report") and (_field(entry, "type") or _field(entry, "number")):
+            number = _field(entry, "number")
+            out.append(Text(_latex(_field(entry, "type") or "Report"), f" No. {number}" if number else ""))
+        return out
 
     def _container(self, entry: Entry, kind: str) -> list:
         out: list = []
-        journal = _latex(_field(entry, "journal") or _field(entry, "journaltitle"))
-        volume, number, pages = _field(entry, "volume"), _field(entry, "number"), _field(entry, "pages")
-        pages = pages.replace("--", "–")
+        volume, number = _field(entry, "volume"), _field(entry, "number")
+        pages = _field(entry, "pages").replace("--", "–")
         if kind == "article":
+            journal = _latex(_field(entry, "journal") or _field(entry, "journaltitle"))
             if journal:
-                bits = [Tag("em", journal)]
-                if volume:
-                    bits.append(Text(", ", Tag("em", volume)))
-                if number:
-                    bits.append(Text(f"({number})"))
-                if pages:
-                    bits.append(Text(f", {pages}"))
-                out.append(Text(*bits, ". "))
+                out.append(_block(Tag("em", journal), Text(", ", Tag("em", volume)) if volume else None,
+                                  Text(f"({number})") if number else None, Text(f", {pages}") if pages else None))
             return out
         booktitle = _latex(_field(entry, "booktitle"))
         if booktitle:
@@ -191,28 +205,20 @@ class HouseStyle(BaseStyle):
             if eds and entry.persons.get("author"):
                 named = [e for e in eds if not _is_others(e)]
                 editors = _name_list(named, len(named) < len(eds)) + (" (Ed.), " if len(eds) == 1 else " (Eds.), ")
-            page_part = f" (pp. {pages})" if pages else ""
-            out.append(Text("In ", editors, Tag("em", booktitle), page_part, ". "))
-        series = _latex(_field(entry, "series"))
-        report_type = _field(entry, "type")
-        number_part = f"{report_type} {number}".strip() if kind in ("techreport", "report") else ""
-        if series or number_part:
-            out.append(Text("(", *[x for x in (series, Text(", ") if series and number_part else None,
-                                                  Text(number_part) if number_part else None) if x], "). "))
-        edition = _field(entry, "edition")
-        if edition:
-            out.append(Text(f"({_latex(edition).render_as('text')} ed.). "))
+            out.append(_block(Text("In ", editors), Tag("em", booktitle), Text(f" (pp. {pages})") if pages else None))
         howpublished = _field(entry, "howpublished")
         if howpublished and not howpublished.startswith("\\url"):
-            out.append(Text(_latex(howpublished), ". "))
+            out.append(_block(_latex(howpublished)))
         publisher = _latex(_field(entry, "publisher") or _field(entry, "institution")
                            or _field(entry, "organization") or _field(entry, "school"))
         address = _latex(_field(entry, "address") or _field(entry, "location"))
-        if publisher or address:
-            pieces = [x for x in (address, publisher) if x]
-            out.append(Text(Text(": ").join(pieces) if len(pieces) == 2 else pieces[0], ". "))
-        if kind not in ("article",) and pages and not booktitle:
-            out.append(Text(f"pp. {pages}. "))
+        if publisher and address:
+            address_plain = address.render_as("text").rstrip(".")
+            out.append(_block(Text(address_plain, ": ", publisher)))
+        elif publisher or address:
+            out.append(_block(publisher or address))
+        if kind != "article" and pages and not booktitle:
+            out.append(_block(Text(f"pp. {pages}")))
         return out
 
     def _links(self, entry: Entry) -> list:
@@ -229,8 +235,7 @@ class HouseStyle(BaseStyle):
             out.append(Text(HRef(url, url), " "))
         note = _field(entry, "note")
         if note:
-            end = "" if note.rstrip().endswith((".", "!", "?")) else "."
-            out.append(Text("Note: ", _latex(note), end + " "))
+            out.append(_block(Text("Note: ", _latex(note))))
         return out
 
 
@@ -244,7 +249,7 @@ def finish_references(references: dict[str, Reference]) -> None:
         groups.setdefault((ref.label, base_year), []).append(ref)
         if not _field(ref.entry, "year"):
             ref.problems.append(Problem(ref.path, ref.line, "year", f"reference '{ref.key}' has no year",
-                                        "add year = {2018}; it is shown as 'n.d.' until then", "warning"))
+                                        "add the year if the source gives one; until then it is shown as 'n.d.'", "warning"))
         if not _field(ref.entry, "title"):
             ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{ref.key}' has no title",
                                         "add title = {...}", "warning"))
@@ -272,12 +277,52 @@ class Citation:
     suppress_author: bool = False
 
 
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+)[^`].*?(?P=ticks)",
+                   re.MULTILINE | re.DOTALL)
+
+
+def _outside_code(markdown: str, transform) -> str:  # type: ignore[no-untyped-def]
+    """Apply transform to the parts of a Markdown text that are not code (fenced blocks, `spans`)."""
+    out, last = [], 0
+    for match in _CODE.finditer(markdown):
+        out += [transform(markdown[last:match.start()]), match.group(0)]
+        last = match.end()
+    out.append(transform(markdown[last:]))
+    return "".join(out)
+
+
 def cited_keys(markdown: str) -> list[str]:
-    """Every key cited in a Markdown text, bracketed or narrative, in order of appearance."""
+    """Every key cited in a Markdown text (outside code), bracketed or narrative."""
     keys: list[str] = []
-    for group in _iter_groups(markdown):
-        keys += [c.key for c in group]
+
+    def collect(part: str) -> str:
+        for group in _iter_groups(part):
+            keys.extend(c.key for c in group)
+        return part
+
+    _outside_code(markdown, collect)
     return keys
+
+
+def citation_lines(markdown: str) -> list[tuple[str, int]]:
+    """(key, 1-based line within the text) of every citation outside code, for error messages."""
+    found: list[tuple[str, int]] = []
+    position = 0
+
+    def collect(part: str) -> str:
+        nonlocal position
+        base = markdown.index(part, position) if part else position
+        for match in _BRACKET.finditer(part):
+            line = markdown.count("\n", 0, base + match.start()) + 1
+            found.extend((c.key, line) for c in _parse_group(match.group("body")))
+        blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part)
+        for match in _NARRATIVE.finditer(blanked):
+            found.append((match.group("key"), markdown.count("\n", 0, base + match.start()) + 1))
+        position = base + len(part)
+        return part
+
+    _outside_code(markdown, collect)
+    return found
 
 
 def _iter_groups(markdown: str):
@@ -329,13 +374,16 @@ def render_citations(markdown: str, references: dict[str, Reference], target: st
             return match.group(0)
         return f"{_md_escape(ref.label)} ({link(ref, ref.year)})"
 
-    out, last = [], 0
-    for match in _BRACKET.finditer(markdown):
-        out.append(_NARRATIVE.sub(narrative, markdown[last:match.start()]))
-        out.append(bracketed(match))
-        last = match.end()
-    out.append(_NARRATIVE.sub(narrative, markdown[last:]))
-    return "".join(out)
+    def render(part: str) -> str:
+        out, last = [], 0
+        for match in _BRACKET.finditer(part):
+            out.append(_NARRATIVE.sub(narrative, part[last:match.start()]))
+            out.append(bracketed(match))
+            last = match.end()
+        out.append(_NARRATIVE.sub(narrative, part[last:]))
+        return "".join(out)
+
+    return _outside_code(markdown, render)
 
 
 def _md_escape(text: str) -> str:

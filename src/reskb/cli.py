@@ -58,6 +58,50 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_url(path: Path) -> str:
+    """site_url from mkdocs.yml (its `!ENV [NAME, default]` form included); '/' when there is none."""
+    import os
+
+    import yaml
+
+    class ConfigLoader(yaml.SafeLoader):
+        pass
+
+    def env(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+        if isinstance(node, yaml.SequenceNode):
+            *names, default = loader.construct_sequence(node)
+        else:
+            names, default = [loader.construct_scalar(node)], None
+        return next((os.environ[str(n)] for n in names if os.environ.get(str(n))), default)
+
+    ConfigLoader.add_constructor("!ENV", env)
+    config_file = path / "mkdocs.yml"
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # noqa: S506 (safe subclass)
+    except (OSError, yaml.YAMLError):
+        return "/"
+    return str(config.get("site_url") or "/") if isinstance(config, dict) else "/"
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .record_citation import citation_bibtex, citation_text
+
+    root = Path(args.path)
+    catalogue, problems = load_catalogue(root)
+    record = next((r for r in catalogue.all_records() if r.id == args.id), None)
+    if record is None:
+        known = sorted(r.id for r in catalogue.all_records())
+        import difflib
+
+        close = [k for k in known if args.id in k] or difflib.get_close_matches(args.id, known, n=1)
+        print(f"reskb cite: no record with id '{args.id}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+              file=sys.stderr)
+        return 1
+    site_url = args.site_url or _site_url(root)
+    print(citation_bibtex(record, site_url) if args.format == "bibtex" else citation_text(record, site_url))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reskb", description="Resocialisation Knowledge Base tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("output", help="folder to write into")
     pages.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
     pages.set_defaults(func=cmd_pages)
+
+    cite = sub.add_parser("cite", help="print the citation of a practice, challenge or topic")
+    cite.add_argument("id", help="the record's id, e.g. rotterdam-case-conferences")
+    cite.add_argument("--format", choices=("text", "bibtex"), default="text")
+    cite.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
+    cite.add_argument("--site-url", help="address of the published site (default: site_url in mkdocs.yml)")
+    cite.set_defaults(func=cmd_cite)
 
     fields = sub.add_parser("fields", help="print the field reference generated from the JSON Schemas")
     fields.add_argument("--write", metavar="FILE", help="refresh the generated block inside FILE instead")

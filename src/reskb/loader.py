@@ -49,6 +49,13 @@ class Document:
     path: Path
     data: Any
     lines: dict[Pointer, int] = field(default_factory=dict)
+    #: first line of the text of literal block scalars (`|`), whose lines map one to one onto the file
+    text_starts: dict[Pointer, int] = field(default_factory=dict)
+
+    def line_in_text(self, pointer: Pointer, text_line: int) -> int:
+        """File line of line `text_line` (1-based) of a text field; the field's line when unknown."""
+        start = self.text_starts.get(tuple(pointer))
+        return start + text_line - 1 if start else self.line_of(pointer)
 
     def line_of(self, pointer: Pointer) -> int:
         """Line of the field, or of its nearest parent that has one."""
@@ -199,6 +206,8 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
     if node.tag not in _SAFE_TAGS:
         raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag; quote text instead",
                    _dotted(pointer))
+    if node.style == "|":
+        doc.text_starts[pointer] = line + 1
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Any
 
-from .catalogue import Catalogue, Record, country_name, region_name
+import yaml
+from pybtex.database import BibliographyData
+
+from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import Reference, render_citations
 from .labels import FIELD_LABELS, HEADINGS, label
+from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
 
@@ -50,26 +55,37 @@ def country_link(from_path: str, code: str) -> str:
     return f"[{md_escape(country_name(code))}]({rel(from_path, country_path(code))})"
 
 
-def front_matter(title: str, description: str = "") -> str:
-    def quote(text: str) -> str:
-        return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    lines = ["---", f"title: {quote(title)}"]
+def front_matter(title: str, description: str = "", **extra: Any) -> str:
+    meta: dict[str, Any] = {"title": " ".join(title.split())}
     if description:
-        lines.append(f"description: {quote(_plain(description)[:300])}")
-    return "\n".join([*lines, "---", ""])
+        meta["description"] = _plain(description)[:300]
+    meta.update(extra)
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def fence(text: str, lang: str) -> str:
+    """A fenced code block that no backtick run inside the text can close early."""
+    ticks = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
+
+
+def cite_path(record: Record) -> str:
+    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.bib"
 
 
 def _plain(markdown: str) -> str:
     """Markdown summary reduced to text for meta descriptions (citations and markup removed)."""
     text = re.sub(r"\[[^\[\]]*@[^\[\]]*\]", "", markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`#>]", "", text).split())
+    text = " ".join(re.sub(r"[*_`#>]", "", text).split())
+    return re.sub(r"\s+([.,;:])", r"\1", text)
 
 
 class PageBuilder:
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None):
         self.cat = catalogue
+        self.site_url = site_url or "/"
+        self.docs_titles = docs_titles or {}
 
     # --- shared pieces ---------------------------------------------------------------------
 
@@ -86,7 +102,12 @@ class PageBuilder:
         for ref in record.data.get("references", []):
             where = [f"p. {ref['pages']}" if "pages" in ref else "", ref.get("section", "")]
             locators.setdefault(ref["key"], []).extend(w for w in where if w)
-        refs: list[Reference] = sorted((self.cat.references[k] for k in record.cited),
+        return self.references_section(page, record.cited, locators)
+
+    def references_section(self, page: str, keys: list[str], locators: dict[str, list[str]] | None = None) -> str:
+        """The page's own reference list; in-text citations link to its `#ref-<key>` anchors."""
+        locators = locators or {}
+        refs: list[Reference] = sorted((self.cat.references[k] for k in dict.fromkeys(keys)),
                                        key=lambda r: (r.label.lower(), r.year))
         lines = [f"## {HEADINGS['references']}", ""]
         for ref in refs:
@@ -113,14 +134,30 @@ class PageBuilder:
                 link(page, p),
                 ", ".join(country_link(page, c) for c in data["countries"]),
                 ", ".join(label(x) for x in data["phases"]),
-                label(data["lead_actor"]),
+                label(data["lead_actor"]) if data.get("lead_actor") else "–",
                 label(data.get("format", {}).get("frequency", "")) if data.get("format", {}).get("frequency") else "–",
                 label(data["status"]) if data.get("status") else "–",
             ]) + " |")
         return "\n".join(rows) + "\n"
 
     def footer(self, record: Record) -> str:
-        return f"\n---\n\n{FIELD_LABELS['last_reviewed']}: {record.data['last_reviewed']}\n"
+        page = record_path(record)
+        return "\n".join([
+            "## Cite this page", "",
+            f"Version of {record.data['last_reviewed']}. Copy a citation with the button at its top right, "
+            f"or [download the BibTeX]({rel(page, cite_path(record))}).", "",
+            fence(citation_text(record, self.site_url), "text"), "",
+            fence(citation_bibtex(record, self.site_url), "bibtex"), "",
+            "---", "", f"{FIELD_LABELS['last_reviewed']}: {record.data['last_reviewed']}", "",
+        ])
+
+    def record_front_matter(self, record: Record) -> str:
+        topics = [self.cat.topics[t].title for t in record.data.get("topics", []) if t in self.cat.topics]
+        refs = [self.cat.references[k].text for k in record.cited]
+        summary = _plain(record.data["summary"])
+        return front_matter(record.title, record.data["summary"],
+                            highwire=[list(t) for t in highwire_tags(record, self.site_url)],
+                            jsonld=json_ld(record, self.site_url, summary, topics, refs))
 
     # --- record pages ----------------------------------------------------------------------
 
@@ -134,10 +171,11 @@ class PageBuilder:
         if data.get("city"):
             facts.append((FIELD_LABELS["city"], md_escape(data["city"])))
         facts.append((FIELD_LABELS["phases"], ", ".join(label(x) for x in data["phases"])))
-        lead = label(data["lead_actor"])
+        lead = label(data["lead_actor"]) if data.get("lead_actor") else ""
         if data.get("lead_organisations"):
-            lead += ": " + ", ".join(md_escape(o) for o in data["lead_organisations"])
-        facts.append((FIELD_LABELS["lead_actor"], lead))
+            lead += (": " if lead else "") + ", ".join(md_escape(o) for o in data["lead_organisations"])
+        if lead:
+            facts.append((FIELD_LABELS["lead_actor"], lead))
         if data.get("participants"):
             facts.append((FIELD_LABELS["participants"], "; ".join(
                 md_escape(p["name"]) + (f" ({md_escape(p['role'])})" if p.get("role") else "")
@@ -168,7 +206,7 @@ class PageBuilder:
             if data.get(field):
                 facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
 
-        out = [front_matter(record.title, data["summary"]), f"# {md_escape(record.title)}", "",
+        out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
                self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
         out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
         out.append("")
@@ -189,7 +227,7 @@ class PageBuilder:
     def grouping(self, record: Record, index: str) -> str:
         """A challenge or topic page: its text, then every practice that names it."""
         page, data = record_path(record), record.data
-        out = [front_matter(record.title, data["summary"]), f"# {md_escape(record.title)}", ""]
+        out = [self.record_front_matter(record), f"# {md_escape(record.title)}", ""]
         if data.get("open_question"):
             out += ['!!! note "Open question"', "    The sources name this as a question for further discussion.", ""]
         out += [self.text(data["summary"]), ""]
@@ -224,7 +262,7 @@ class PageBuilder:
             freq = d.get("format", {}).get("frequency")
             out.append("| " + " | ".join([
                 link(page, p), md_escape(", ".join(places)) or "–",
-                ", ".join(label(x) for x in d["phases"]), label(d["lead_actor"]),
+                ", ".join(label(x) for x in d["phases"]), label(d["lead_actor"]) if d.get("lead_actor") else "–",
                 md_escape(participants) or "–", label(freq) if freq else "–",
                 label(d["status"]) if d.get("status") else "–"]) + " |")
         return "\n".join(out) + "\n"
@@ -257,10 +295,12 @@ class PageBuilder:
     def bibliography(self) -> str:
         page = "bibliography.md"
         out = [front_matter("Bibliography", "Every work the catalogue cites."), "# Bibliography", "",
-               "Every work cited in the catalogue, with the records that cite it.", ""]
+               "Every work cited in the catalogue, with the records and pages that cite it. "
+               "Download them all as [BibTeX](data/references.bib).", ""]
         cited_by = self.cat.indexes["cited_by"]
         for ref in sorted(self.cat.references.values(), key=lambda r: (r.label.lower(), r.year, r.key)):
-            citers = ", ".join(link(page, r) for r in cited_by.get(ref.key, []))
+            citers = ", ".join([link(page, r) for r in cited_by.get(ref.key, [])] + [
+                f"[{md_escape(self.docs_titles.get(p, p))}]({p})" for p in sorted(self.cat.docs_citations.get(ref.key, ()))])
             out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{ref.key} .reskb-reference }}", ""]
         return "\n".join(out)
 
@@ -285,6 +325,15 @@ class PageBuilder:
         return pages
 
 
-def build_pages(catalogue: Catalogue) -> dict[str, str]:
+def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
-    return PageBuilder(catalogue).all_pages()
+    return PageBuilder(catalogue, site_url, docs_titles).all_pages()
+
+
+def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
+    """Files offered for download: all references as BibTeX, and each record's own citation."""
+    refs = sorted(catalogue.references.values(), key=lambda r: r.key)
+    files = {"data/references.bib": BibliographyData({r.key: r.entry for r in refs}).to_string("bibtex")}
+    for record in catalogue.all_records():
+        files[cite_path(record)] = citation_bibtex(record, site_url or "/")
+    return files

@@ -16,7 +16,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .catalogue import FOLDERS, Catalogue
-from .pages import build_pages
+from .citations import cited_keys
+from .pages import PageBuilder, build_downloads, build_pages
 from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -61,17 +62,32 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for problem in problems:
             log.info(problem.format_text())
         self.catalogue = catalogue
+        # our template adds citation metadata; a site's own custom_dir still takes precedence
+        theme_dir = str(Path(__file__).parent / "theme")
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
-        pages = build_pages(self.catalogue)
-        for path, markdown in pages.items():
+        titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
+        pages = build_pages(self.catalogue, config.site_url or "", titles)
+        generated = {**pages, **build_downloads(self.catalogue, config.site_url or "")}
+        for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
-            files.append(File.generated(config, path, content=markdown))
+            files.append(File.generated(config, path, content=content))
         self.generated = set(pages)
         return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Hand-written pages cite like records do: author-date links and a reference list at the end."""
+        if page.file.src_uri in self.generated or self.catalogue is None:
+            return markdown
+        keys = [k for k in cited_keys(markdown) if k in self.catalogue.references]
+        if not keys:
+            return markdown
+        builder = PageBuilder(self.catalogue, config.site_url or "")
+        return builder.text(markdown) + "\n\n" + builder.references_section(page.file.src_uri, keys) + "\n"
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.generated:
@@ -84,3 +100,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _title_of(markdown: str, fallback: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("title:"):
+            return line[6:].strip().strip("'\"")
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback

@@ -20,8 +20,8 @@ import jsonschema
 import pycountry
 from referencing import Registry, Resource
 
-from .catalogue import FOLDERS, KINDS, Catalogue, Record
-from .citations import Reference, cited_keys, finish_references, load_bib_file
+from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
+from .citations import Reference, citation_lines, finish_references, load_bib_file
 from .loader import LoadError, Pointer, load_yaml
 from .problems import Problem, display_path
 
@@ -72,6 +72,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
                 _add_record(catalogue, record, path, problems)
     _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
+    problems += list(check_docs_citations(catalogue, root / "docs"))
     finish_references(catalogue.references)
     for ref in catalogue.references.values():
         problems += ref.problems
@@ -303,9 +304,24 @@ def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
                 yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
     for field, text in record.markdown_texts():
         pointer = tuple(field.split("."))
-        for key in dict.fromkeys(cited_keys(text)):
+        for key, line in dict.fromkeys(citation_lines(text)):
             if key not in known:
-                yield unknown(key, record.doc.line_of(pointer), field)
+                yield unknown(key, record.doc.line_in_text(pointer, line), field)
+
+
+def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
+    """Hand-written pages cite with the same syntax; an unknown key there is an error too."""
+    if not docs.is_dir():
+        return
+    for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for key, line in citation_lines(text):
+            catalogue.docs_citations.setdefault(key, set()).add(path.relative_to(docs).as_posix())
+            if key not in catalogue.references:
+                close = difflib.get_close_matches(key, list(catalogue.references), n=1, cutoff=0.6)
+                yield Problem(display_path(path, catalogue.root), line, "", f"unknown reference key '{key}'",
+                              f"did you mean '{close[0]}'?" if close else
+                              "add the work to a .bib file in bibliography/, or write \\@ for a plain @")
 
 
 def _strings(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
@@ -343,7 +359,7 @@ def _check_places(record: Record) -> Iterator[Problem]:
     countries = record.data.get("countries")
     countries = [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
     for i, code in enumerate(countries):
-        if not re.fullmatch(r"[A-Z]{2}", code) or pycountry.countries.get(alpha_2=code):
+        if not re.fullmatch(r"[A-Z]{2}", code) or code in RESERVED_COUNTRY_CODES or pycountry.countries.get(alpha_2=code):
             continue  # the schema already reports malformed codes
         yield Problem(record.path, record.doc.line_of(("countries", i)), f"countries[{i}]",
                       f"'{code}' is not an ISO 3166-1 country code", _country_hint(code))
@@ -376,12 +392,12 @@ def _country_hint(code: str) -> str:
 def check_unused(catalogue: Catalogue) -> Iterator[Problem]:
     cited_by = catalogue.indexes["cited_by"]
     for key, ref in catalogue.references.items():
-        if key not in cited_by:
+        if key not in cited_by and key not in catalogue.docs_citations:
             yield Problem(ref.path, ref.line, key, f"no record cites '{key}'",
                           "cite it from a record or remove it", "warning")
     for kind, index in (("topic", "topic"), ("challenge", "challenge")):
         for record in catalogue.records[kind].values():
-            if not catalogue.practices_for(index, record.id):
+            if not catalogue.practices_for(index, record.id) and not record.data.get("open_question"):
                 yield Problem(record.path, 1, "", f"no practice lists this {kind} yet",
                               f"add '{record.id}' to the {FOLDERS[kind]} of a practice", "warning")
 

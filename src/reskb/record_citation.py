@@ -1,0 +1,86 @@
+"""How to cite a record's page: formatted text, BibTeX, Highwire Press meta tags and schema.org JSON-LD.
+
+The version date is the record's `last_reviewed`, so a citation names the state of the record
+it refers to and two builds of the same data cite alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pybtex.database import BibliographyData, Entry, Person
+
+from .catalogue import FOLDERS, Record, country_name
+
+SITE_NAME = "Resocialisation Knowledge Base"
+PUBLISHER = "Resocialisation Knowledge Base contributors"
+KIND_NAMES = {"practice": "Practice", "challenge": "Challenge", "topic": "Topic"}
+
+
+def record_url(record: Record, site_url: str) -> str:
+    return f"{site_url.rstrip('/')}/{FOLDERS[record.kind]}/{record.id}/"
+
+
+def citation_key(record: Record) -> str:
+    return f"reskb-{record.kind}-{record.id}"
+
+
+def _date(record: Record) -> date:
+    return date.fromisoformat(record.data["last_reviewed"])
+
+
+def citation_text(record: Record, site_url: str) -> str:
+    """APA-style reference to the page: 'Publisher. (2026, November 26). Title. In Site. URL'."""
+    day = _date(record)
+    stamp = f"{day.year}, {day.strftime('%B')} {day.day}"
+    return f"{PUBLISHER}. ({stamp}). {record.title}. In {SITE_NAME}. {record_url(record, site_url)}"
+
+
+def citation_bibtex(record: Record, site_url: str) -> str:
+    day = _date(record)
+    entry = Entry("misc", fields={
+        "title": "{" + record.title.replace("{", "").replace("}", "") + "}",
+        "howpublished": f"{SITE_NAME}, {KIND_NAMES[record.kind].lower()} record",
+        "year": str(day.year),
+        "month": day.strftime("%b").lower(),
+        "url": record_url(record, site_url),
+        "note": f"Version of {day.isoformat()}",
+    }, persons={"author": [Person("{" + PUBLISHER + "}")]})
+    return BibliographyData({citation_key(record): entry}).to_string("bibtex").strip() + "\n"
+
+
+def highwire_tags(record: Record, site_url: str) -> list[tuple[str, str]]:
+    """Meta tags that Zotero's connector and Google Scholar read (Highwire Press conventions)."""
+    day = _date(record).strftime("%Y/%m/%d")
+    tags = [("citation_title", record.title), ("citation_author", PUBLISHER),
+            ("citation_publication_date", day), ("citation_online_date", day),
+            ("citation_publisher", PUBLISHER), ("citation_journal_title", SITE_NAME),
+            ("citation_public_url", record_url(record, site_url)), ("citation_language", "en")]
+    if record.data.get("added"):
+        tags.append(("citation_date", record.data["added"].replace("-", "/")))
+    tags += [("citation_keywords", country_name(c)) for c in record.data.get("countries", [])]
+    return tags
+
+
+def json_ld(record: Record, site_url: str, summary_text: str, topics: list[str], references: list[str]) -> dict:
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": record.title,
+        "name": record.title,
+        "description": summary_text,
+        "url": record_url(record, site_url),
+        "dateModified": record.data["last_reviewed"],
+        "inLanguage": "en-GB",
+        "author": {"@type": "Organization", "name": PUBLISHER},
+        "publisher": {"@type": "Organization", "name": PUBLISHER},
+        "isPartOf": {"@type": "WebSite", "name": SITE_NAME, "url": site_url},
+        "citation": references,
+    }
+    if record.data.get("added"):
+        data["datePublished"] = record.data["added"]
+    if topics:
+        data["keywords"] = topics
+    if record.data.get("countries"):
+        data["spatialCoverage"] = [{"@type": "Country", "name": country_name(c)} for c in record.data["countries"]]
+    return data
