@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from reskb.validate import load_catalogue
 
 PRACTICES = {

@@ -160,10 +160,9 @@ def test_citation_file_is_valid_cff():
 
 # --- on the built site -------------------------------------------------------------------------
 
-from test_site import real_site  # noqa: E402,F401
 
 
-def test_references_bib_reads_back_with_an_independent_parser(real_site):  # noqa: F811
+def test_references_bib_reads_back_with_an_independent_parser(real_site):
     import bibtexparser
 
     library = bibtexparser.parse_string((real_site / "data/references.bib").read_text(encoding="utf-8"))
@@ -175,7 +174,7 @@ def test_references_bib_reads_back_with_an_independent_parser(real_site):  # noq
     assert len(library.entries) == len(keys_in_repo) >= 20
 
 
-def test_practice_page_has_reference_list_and_citation_metadata(real_site):  # noqa: F811
+def test_practice_page_has_reference_list_and_citation_metadata(real_site):
     html = (real_site / "practices/rotterdam-case-conferences/index.html").read_text(encoding="utf-8")
     assert 'href="#ref-baaken2018resocialisation"' in html
     assert 'id="ref-baaken2018resocialisation"' in html
@@ -190,14 +189,14 @@ def test_practice_page_has_reference_list_and_citation_metadata(real_site):  # n
         "@misc{reskb-practice-rotterdam-case-conferences,")
 
 
-def test_bibliography_links_back_to_citers(real_site):  # noqa: F811
+def test_bibliography_links_back_to_citers(real_site):
     html = (real_site / "bibliography/index.html").read_text(encoding="utf-8")
     entry = html.split('id="baaken2018resocialisation"', 1)[1].split("</p>", 1)[0]
     assert 'href="../practices/rotterdam-case-conferences/"' in entry
     assert 'href="../cite/"' in entry  # a hand-written page that cites it
 
 
-def test_hand_written_page_gets_citations_and_reference_list(real_site):  # noqa: F811
+def test_hand_written_page_gets_citations_and_reference_list(real_site):
     html = (real_site / "cite/index.html").read_text(encoding="utf-8")
     assert 'href="#ref-baaken2018resocialisation">Baaken et al., 2018</a>' in html
     assert 'id="ref-baaken2018resocialisation"' in html

@@ -62,7 +62,9 @@ class Record:
     @cached_property
     def cited(self) -> list[str]:
         """Keys this record cites: its `references` then those cited in its text, without repeats."""
-        keys = [ref["key"] for ref in self.data.get("references", [])]
+        refs = self.data.get("references")
+        keys = [r["key"] for r in refs if isinstance(r, dict) and isinstance(r.get("key"), str)] if isinstance(
+            refs, list) else []
         for _, text in self.markdown_texts():
             keys += cited_keys(text)
         return list(dict.fromkeys(keys))
@@ -125,12 +127,18 @@ class Catalogue:
                 continue
             for name, fieldname in (("topic", "topics"), ("challenge", "challenges"), ("country", "countries"),
                                     ("region", "regions"), ("related", "related")):
-                for value in record.data.get(fieldname, []):
-                    index[name][value].append(record)
+                values = record.data.get(fieldname)
+                for value in values if isinstance(values, list) else []:
+                    if isinstance(value, str):
+                        index[name][value].append(record)
         return index
 
     def practices_for(self, index: str, value: str) -> list[Record]:
         return self.indexes[index].get(value, [])
+
+    def version_date(self) -> str:
+        """The latest `last_reviewed` date: the catalogue's version, used instead of the clock."""
+        return max((r.data.get("last_reviewed", "") for r in self.all_records()), default="") or "1970-01-01"
 
     @cached_property
     def countries(self) -> list[str]:

@@ -7,6 +7,7 @@ whatever fields are present and never raises on a missing one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ KEY = r"[A-Za-z0-9_](?:[\w:.+/-]*[A-Za-z0-9_])?"
 _BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@" + KEY + r"[^\[\]]*)\](?![(:\[])")
 _ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*(?P<suppress>-)?@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>.+?))?\s*$")
 _NARRATIVE = re.compile(r"(?<![\w@\[\\])@(?P<key>" + KEY + r")")
+MAX_BIB_BYTES = 2_000_000
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
@@ -42,20 +44,28 @@ class Reference:
 
 def load_bib_file(path: Path, shown_as: str) -> tuple[list[Reference], list[Problem]]:
     """Parse one .bib file; problems name the file and line instead of raising."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BIB_BYTES:
+        return [], [Problem(shown_as, 1, "", f"the file is {len(raw):,} bytes; at most {MAX_BIB_BYTES:,} are allowed",
+                            "split it into several .bib files")]
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [Problem(shown_as, 1, "", f"the file is not valid UTF-8 text (byte {exc.start})",
                             "save the file as UTF-8 in your editor")]
-    lines = {}
+    lines: dict[str, int] = {}
+    repeats: dict[str, int] = {}  # line of the second entry with the same key
     for match in _ENTRY_START.finditer(text):
         if match.group(1).lower() not in ("comment", "preamble", "string"):
-            lines.setdefault(match.group(2), text.count("\n", 0, match.start()) + 1)
+            line = text.count("\n", 0, match.start()) + 1
+            if match.group(2) in lines:
+                repeats.setdefault(match.group(2), line)
+            lines.setdefault(match.group(2), line)
     try:
         data: BibliographyData = Parser(wanted_entries=None).parse_string(text)
     except PybtexError as exc:  # includes repeated keys within one file
         message = str(exc).replace("bibliograhpy", "bibliography")
-        line = _line_of_error(message, lines)
+        line = _line_of_error(message, repeats if "repeated" in message else lines)
         return [], [Problem(shown_as, line, "", f"cannot read this BibTeX: {message}",
                             "check that braces are balanced and that each key appears once")]
     except Exception as exc:  # pybtex raises assorted errors on broken input
@@ -277,16 +287,40 @@ class Citation:
     suppress_author: bool = False
 
 
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+)[^`].*?(?P=ticks)",
-                   re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"(`+)[^`]+?\1(?!`)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _code_spans(markdown: str) -> list[tuple[int, int]]:
+    """(start, end) of fenced code blocks and inline code spans, found in linear time (hostile text
+    with thousands of unclosed fences or backticks must not make the build hang)."""
+    spans: list[tuple[int, int]] = []
+    position, fence, fence_start = 0, "", 0
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip(
+                    " \t\r\n`~"):
+                spans.append((fence_start, position + len(line)))
+                fence = ""
+        elif match:
+            fence, fence_start = match.group(1), position
+        position += len(line)
+    if fence:  # an unclosed fence runs to the end, as in CommonMark
+        spans.append((fence_start, len(markdown)))
+    inline, last = [], 0
+    for start, end in [*spans, (len(markdown), len(markdown))]:
+        inline += [(m.start() + last, m.end() + last) for m in _INLINE_CODE.finditer(markdown[last:start])]
+        last = end
+    return sorted(spans + inline)
 
 
 def _outside_code(markdown: str, transform) -> str:  # type: ignore[no-untyped-def]
     """Apply transform to the parts of a Markdown text that are not code (fenced blocks, `spans`)."""
     out, last = [], 0
-    for match in _CODE.finditer(markdown):
-        out += [transform(markdown[last:match.start()]), match.group(0)]
-        last = match.end()
+    for start, end in _code_spans(markdown):
+        out += [transform(markdown[last:start]), markdown[start:end]]
+        last = end
     out.append(transform(markdown[last:]))
     return "".join(out)
 
@@ -306,22 +340,17 @@ def cited_keys(markdown: str) -> list[str]:
 
 def citation_lines(markdown: str) -> list[tuple[str, int]]:
     """(key, 1-based line within the text) of every citation outside code, for error messages."""
+    newlines = [i for i, char in enumerate(markdown) if char == "\n"]
     found: list[tuple[str, int]] = []
-    position = 0
-
-    def collect(part: str) -> str:
-        nonlocal position
-        base = markdown.index(part, position) if part else position
+    last = 0
+    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
+        part = markdown[last:start]
         for match in _BRACKET.finditer(part):
-            line = markdown.count("\n", 0, base + match.start()) + 1
+            line = bisect.bisect_right(newlines, last + match.start()) + 1
             found.extend((c.key, line) for c in _parse_group(match.group("body")))
         blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part)
-        for match in _NARRATIVE.finditer(blanked):
-            found.append((match.group("key"), markdown.count("\n", 0, base + match.start()) + 1))
-        position = base + len(part)
-        return part
-
-    _outside_code(markdown, collect)
+        found += [(m.group("key"), bisect.bisect_right(newlines, last + m.start()) + 1) for m in _NARRATIVE.finditer(blanked)]
+        last = end
     return found
 
 

@@ -4,6 +4,8 @@ generated pages and sanitises their HTML. Everything else lives in modules MkDoc
 from __future__ import annotations
 
 import logging
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nh3
@@ -62,6 +64,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for problem in problems:
             log.info(problem.format_text())
         self.catalogue = catalogue
+        # reproducible builds: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when it is set,
+        # so take the date from the data rather than the clock (unless the caller chose one)
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            day = datetime.fromisoformat(catalogue.version_date()).replace(tzinfo=timezone.utc)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
         # our template adds citation metadata; a site's own custom_dir still takes precedence
         theme_dir = str(Path(__file__).parent / "theme")
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)

@@ -25,9 +25,9 @@ from .citations import Reference, citation_lines, finish_references, load_bib_fi
 from .loader import LoadError, Pointer, load_yaml
 from .problems import Problem, display_path
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<\s*[A-Za-z]+[^>]*$", re.MULTILINE)
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _KNOWN_CODE_MISTAKES = {"UK": "GB", "EL": "GR"}
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a group of fields",
@@ -339,8 +339,9 @@ def _check_text(record: Record) -> Iterator[Problem]:
     """No raw HTML anywhere, no invisible control characters, links only to http(s) and mailto."""
     for pointer, text in _strings(record.data):
         line, name = record.doc.line_of(pointer), _dotted(pointer)
-        if _TAG.search(text):
-            tag = _TAG.search(text).group(0)[:40]
+        tag_match = _TAG.search(text)
+        if tag_match:
+            tag = text[tag_match.start():tag_match.start() + 30].split(">")[0] + ">"
             yield Problem(record.path, line, name, f"raw HTML is not allowed in text fields (found {tag!r})",
                           "write Markdown instead; to show a '<' sign, write it with a space after it")
         if _CONTROL.search(text):
