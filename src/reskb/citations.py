@@ -15,6 +15,7 @@ from pathlib import Path
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import HRef, Tag, Text
+from pybtex.plugin import find_plugin
 from pybtex.scanner import PybtexError
 from pybtex.style.formatting import BaseStyle
 
@@ -26,6 +27,9 @@ _BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@" + KEY + r"[^\[\]]*)\](?![(:\[])")
 _ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*(?P<suppress>-)?@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>.+?))?\s*$")
 _NARRATIVE = re.compile(r"(?<![\w@\[\\])@(?P<key>" + KEY + r")")
 MAX_BIB_BYTES = 2_000_000
+# backends looked up once: `render_as(name)` scans every installed package's entry points on each call
+_TEXT = find_plugin("pybtex.backends", "text")()
+_HTML = find_plugin("pybtex.backends", "html")()
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
@@ -100,15 +104,15 @@ def _initials(person: Person) -> str:
     names = person.rich_first_names + person.rich_middle_names
     out = []
     for name in names:
-        plain = name.render_as("text")
+        plain = name.render(_TEXT)
         parts = [p for p in re.split(r"[-\s]", plain) if p]
         out.append("-".join(f"{p[0]}." for p in parts if p[0].isalpha()) or plain)
     return " ".join(out)
 
 
 def _surname(person: Person) -> str:
-    prelast = " ".join(n.render_as("text") for n in person.rich_prelast_names)
-    last = " ".join(n.render_as("text") for n in person.rich_last_names)
+    prelast = " ".join(n.render(_TEXT) for n in person.rich_prelast_names)
+    last = " ".join(n.render(_TEXT) for n in person.rich_last_names)
     return f"{prelast} {last}".strip()
 
 
@@ -129,7 +133,7 @@ def author_label(entry: Entry) -> str:
     """Names part of an author-date citation: 'Bonta & Andrews', 'Baaken et al.'."""
     persons, others, _ = _people(entry)
     if not persons:
-        title = _latex(_field(entry, "title")).render_as("text")
+        title = _latex(_field(entry, "title")).render(_TEXT)
         return title[:40] + ("…" if len(title) > 40 else "") if title else entry.key
     surnames = [_surname(p) for p in persons]
     if others or len(surnames) >= 3:
@@ -152,7 +156,7 @@ def _name_list(persons: list[Person], others: bool) -> str:
 def _block(*parts) -> Text:  # type: ignore[no-untyped-def]
     """One sentence of a reference: its parts, then a full stop unless it already ends in one."""
     text = Text(*[p for p in parts if p])
-    plain = text.render_as("text").rstrip()
+    plain = text.render(_TEXT).rstrip()
     if not plain:
         return Text()
     return Text(text, " " if plain.endswith((".", "?", "!")) else ". ")
@@ -190,7 +194,7 @@ class HouseStyle(BaseStyle):
         """What APA puts in parentheses after a title: edition, series, report type and number."""
         out = []
         if _field(entry, "edition"):
-            out.append(Text(f"{_latex(_field(entry, 'edition')).render_as('text')} ed."))
+            out.append(Text(f"{_latex(_field(entry, 'edition')).render(_TEXT)} ed."))
         if _field(entry, "series"):
             out.append(_latex(_field(entry, "series")))
         if kind in ("techreport", "report") and (_field(entry, "type") or _field(entry, "number")):
@@ -223,7 +227,7 @@ class HouseStyle(BaseStyle):
                            or _field(entry, "organization") or _field(entry, "school"))
         address = _latex(_field(entry, "address") or _field(entry, "location"))
         if publisher and address:
-            address_plain = address.render_as("text").rstrip(".")
+            address_plain = address.render(_TEXT).rstrip(".")
             out.append(_block(Text(address_plain, ": ", publisher)))
         elif publisher or address:
             out.append(_block(publisher or address))
@@ -268,8 +272,8 @@ def finish_references(references: dict[str, Reference]) -> None:
             ref.year = year + (chr(ord("a") + i) if len(refs) > 1 else "")
     for ref in references.values():
         rich = style.format_rich(ref.entry, ref.year)
-        ref.html = rich.render_as("html").strip()
-        ref.text = rich.render_as("text").strip()
+        ref.html = rich.render(_HTML).strip()
+        ref.text = rich.render(_TEXT).strip()
 
 
 def sort_key(ref: Reference) -> tuple[str, str, str]:
