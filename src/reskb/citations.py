@@ -291,6 +291,7 @@ class Citation:
     suppress_author: bool = False
 
 
+_NEWLINE = re.compile("\n")
 _INLINE_CODE = re.compile(r"(`+)[^`]+?\1(?!`)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -344,7 +345,7 @@ def cited_keys(markdown: str) -> list[str]:
 
 def citation_lines(markdown: str) -> list[tuple[str, int]]:
     """(key, 1-based line within the text) of every citation outside code, for error messages."""
-    newlines = [i for i, char in enumerate(markdown) if char == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
     found: list[tuple[str, int]] = []
     last = 0
     for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
