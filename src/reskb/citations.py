@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
-from pybtex.richtext import HRef, Tag, Text
 from pybtex.plugin import find_plugin
+from pybtex.richtext import HRef, Tag, Text
 from pybtex.scanner import PybtexError
 from pybtex.style.formatting import BaseStyle
 
