@@ -13,6 +13,8 @@ PAGE_TYPES = {
     "challenge": "/challenges/trust/",
     "country": "/countries/dk/",
     "bibliography": "/bibliography/",
+    "contributing": "/contributing/",
+    "recent": "/recent/",
 }
 
 

@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     fields = sub.add_parser("fields", help="print the field reference generated from the JSON Schemas")
     fields.add_argument("--write", metavar="FILE", help="refresh the generated block inside FILE instead")
     fields.set_defaults(func=cmd_fields)
+
+    from .scaffold import add_parser as add_new_parser
+
+    add_new_parser(sub)
     return parser
 
 

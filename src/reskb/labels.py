@@ -77,6 +77,17 @@ FIELD_LABELS = {
     "last_reviewed": "Last reviewed",
 }
 
+#: provenance: record kinds, changes on the "Recently added and updated" page, the edit link
+PROVENANCE_LABELS = {
+    "practice": "Practice",
+    "challenge": "Challenge",
+    "topic": "Topic",
+    "added": "Added",
+    "reviewed": "Reviewed",
+    "recent_title": "Recently added and updated",
+    "edit": "Edit this record",
+}
+
 
 def label(code: str) -> str:
     """Readable English for an enum value; unknown codes are shown with hyphens as spaces."""

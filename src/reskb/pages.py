@@ -327,7 +327,9 @@ class PageBuilder:
 
 def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
-    return PageBuilder(catalogue, site_url, docs_titles).all_pages()
+    from .provenance import RECENT_PATH, recent_page
+
+    return {**PageBuilder(catalogue, site_url, docs_titles).all_pages(), RECENT_PATH: recent_page(catalogue)}
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nh3
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -19,7 +19,9 @@ from mkdocs.structure.pages import Page
 
 from .catalogue import FOLDERS, Catalogue
 from .citations import cited_keys
-from .pages import PageBuilder, build_downloads, build_pages
+from .contributing import expand_field_reference, site_files
+from .pages import PageBuilder, build_downloads, build_pages, record_path
+from .provenance import check_edit_base, edit_url, with_edit_links
 from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -41,8 +43,23 @@ def sanitise(html: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
 
 
+class _EditBase(config_options.Type):
+    """'' or an http(s) address ending in '/'; checked when the configuration loads."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return check_edit_base(super().run_validation(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class CatalogueConfig(Config):
     root = config_options.Type(str, default=".")
+    #: address that, followed by a record's path (practices/<id>.yaml), opens it in the repository's editor
+    edit_url = _EditBase()
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -51,6 +68,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
         self.generated: set[str] = set()
+        self.edit_urls: dict[str, str] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -77,24 +95,34 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        pages = build_pages(self.catalogue, config.site_url or "", titles)
-        generated = {**pages, **build_downloads(self.catalogue, config.site_url or "")}
+        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles), self.catalogue,
+                                self.config.edit_url)
+        generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
             files.append(File.generated(config, path, content=content))
         self.generated = set(pages)
+        base = self.config.edit_url
+        self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hand-written pages cite like records do: author-date links and a reference list at the end."""
         if page.file.src_uri in self.generated or self.catalogue is None:
             return markdown
+        markdown = expand_field_reference(markdown)
         keys = [k for k in cited_keys(markdown) if k in self.catalogue.references]
         if not keys:
             return markdown
         builder = PageBuilder(self.catalogue, config.site_url or "")
         return builder.text(markdown) + "\n\n" + builder.references_section(page.file.src_uri, keys) + "\n"
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
+        if page.file.src_uri in self.edit_urls:
+            page.edit_url = self.edit_urls[page.file.src_uri]
+        return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.generated:

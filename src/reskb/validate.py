@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .citations import Reference, citation_lines, finish_references, load_bib_file
 from .loader import LoadError, Pointer, load_yaml
+from .placeholders import mask, placeholder_problems
 from .problems import Problem, display_path
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
@@ -54,6 +55,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
     root = Path(root)
     catalogue = Catalogue(root=root)
     problems: list[Problem] = []
+    placeholders: list[Problem] = []  # `TODO` left from `reskb new`: reported instead of what they cause
     if not any((root / FOLDERS[k]).is_dir() for k in KINDS):
         problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
                                 "challenges/ and topics/", "run the command from the repository's top folder"))
@@ -69,6 +71,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
                 continue
             record = Record(kind, doc, shown)
             problems += list(check_schema(record))
+            placeholders += placeholder_problems(record)
             if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("title"), str):
                 _add_record(catalogue, record, path, problems)
     _load_references(catalogue, root, problems)
@@ -79,6 +82,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
         problems += ref.problems
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
         problems += list(check_unused(catalogue))
+    problems = mask(problems, placeholders)
     return catalogue, sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))
 
 
