@@ -7,6 +7,9 @@ import pytest
 
 from reskb.cli import main
 
+#: the built site, the local server and the browser: one instance each for the whole session
+pytest_plugins = ["site_fixtures"]
+
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 REPO = Path(__file__).resolve().parent.parent
 

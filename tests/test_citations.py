@@ -160,7 +160,6 @@ def test_citation_file_is_valid_cff():
 
 # --- on the built site -------------------------------------------------------------------------
 
-from test_site import real_site  # noqa: E402,F401
 
 
 def test_references_bib_reads_back_with_an_independent_parser(real_site):  # noqa: F811

@@ -3,18 +3,8 @@
 import shutil
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO, edit
 from sitecheck import broken_links, build_site, parse
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = build_site(REPO / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_fixture_builds_strict_and_links_resolve(catalogue, tmp_path):
