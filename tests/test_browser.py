@@ -3,7 +3,7 @@ no request leaves the local server. Screenshots go to tests/artifacts/ for a per
 
 import pytest
 
-from conftest import ARTIFACTS
+from site_fixtures import ARTIFACTS
 
 PAGE_TYPES = {
     "home": "/",

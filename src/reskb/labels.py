@@ -92,3 +92,25 @@ PROVENANCE_LABELS = {
 def label(code: str) -> str:
     """Readable English for an enum value; unknown codes are shown with hyphens as spaces."""
     return ENUM_LABELS.get(code, code.replace("-", " ").capitalize())
+
+#: rows of the comparison tables and the compare page, in the order a governor reads them
+COMPARE_LABELS = {
+    "where": "Where",
+    "lead": "Who leads",
+    "participants": "Who takes part",
+    "frequency": "How often",
+    "phases": "Phases of custody",
+    "format": "Format",
+    "produces": "What it decides or produces",
+    "target_group": "Target group",
+    "status": "Status",
+    "evidence": "Evidence",
+}
+
+#: comparison groups across topics, by kind of format (see comparison.FORMAT_GROUPS)
+FORMAT_GROUP_LABELS = {
+    "multi-agency-meetings": "Multi-agency meetings (case conferences, network meetings, coordination units)",
+    "training": "Staff training and train-the-trainer programmes",
+    "risk-assessment": "Risk and needs assessment",
+    "individual-support": "Individual support (mentoring, counselling, psychological, theological and practical support)",
+}

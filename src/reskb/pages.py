@@ -13,8 +13,10 @@ from typing import Any
 import yaml
 from pybtex.database import BibliographyData
 
+from . import comparison, countries
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import Reference, render_citations
+from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
 
@@ -209,7 +211,7 @@ class PageBuilder:
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
                self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
         out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
-        out.append("")
+        out += ["", comparison.compare_with(self.cat, record), ""]
         for field in ("description", "why_promising", "considerations"):
             if data.get(field):
                 out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
@@ -242,30 +244,14 @@ class PageBuilder:
             if challenges:
                 out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
         out += [f"## {HEADINGS['practices']}", "", self.practice_table(page, self.cat.practices_for(index, record.id)),
+                comparison.topic_links(self.cat, record, page),
                 self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def country(self, code: str) -> str:
-        page = country_path(code)
-        practices = self.cat.practices_for("country", code)
         name = country_name(code)
-        out = [front_matter(name, f"Practices for reintegrating radicalised offenders in {name}."),
-               f"# {md_escape(name)}", "", f"{len(practices)} practice(s) in the catalogue.", ""]
-        head = ["Practice", "Region or city", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
-                FIELD_LABELS["participants"], FIELD_LABELS["frequency"], FIELD_LABELS["status"]]
-        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for p in practices:
-            d = p.data
-            places = [region_name(r) for r in d.get("regions", []) if r.startswith(code)]
-            places += [d["city"]] if d.get("city") else []
-            participants = ", ".join(x["name"] for x in d.get("participants", []))
-            freq = d.get("format", {}).get("frequency")
-            out.append("| " + " | ".join([
-                link(page, p), md_escape(", ".join(places)) or "–",
-                ", ".join(label(x) for x in d["phases"]), label(d["lead_actor"]) if d.get("lead_actor") else "–",
-                md_escape(participants) or "–", label(freq) if freq else "–",
-                label(d["status"]) if d.get("status") else "–"]) + " |")
-        return "\n".join(out) + "\n"
+        description = f"Practices for reintegrating radicalised offenders in {name}."
+        return countries.country_page(self.cat, code, front_matter(name, description, hide=["navigation"]))
 
     # --- index pages -----------------------------------------------------------------------
 
@@ -284,13 +270,8 @@ class PageBuilder:
         return "\n".join(out) + "\n"
 
     def countries_index(self) -> str:
-        page = "countries/index.md"
-        out = [front_matter("Countries", "Practices by country."), "# Countries", "",
-               "Every country with at least one practice in the catalogue.", "",
-               "| Country | Practices |", "|---|---|"]
-        for code in self.cat.countries:
-            out.append(f"| {country_link(page, code)} | {len(self.cat.practices_for('country', code))} |")
-        return "\n".join(out) + "\n"
+        description = "Practices by country: a map, and which countries have which kinds of practice."
+        return countries.countries_index(self.cat, front_matter("Countries", description, hide=["navigation", "toc"]))
 
     def bibliography(self) -> str:
         page = "bibliography.md"
@@ -322,6 +303,7 @@ class PageBuilder:
             pages[record_path(record)] = self.grouping(record, "topic")
         for code in self.cat.countries:
             pages[country_path(code)] = self.country(code)
+        pages.update(comparison.comparison_pages(self.cat, front_matter))
         return pages
 
 
@@ -338,4 +320,6 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     files = {"data/references.bib": BibliographyData({r.key: r.entry for r in refs}).to_string("bibtex")}
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
+    files["data/compare.json"] = comparison.compare_data(catalogue)
+    files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
     return files

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 
 import nh3
@@ -20,6 +22,7 @@ from mkdocs.structure.pages import Page
 from .catalogue import FOLDERS, Catalogue
 from .citations import cited_keys
 from .contributing import expand_field_reference, site_files
+from .countries import trusted_blocks
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .validate import has_errors, load_catalogue
@@ -37,10 +40,25 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
-def sanitise(html: str) -> str:
-    """Strip anything executable from rendered contributor content (defence in depth behind the validator)."""
-    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+def sanitise(html: str, trusted: list[str] | None = None) -> str:
+    """Strip anything executable from rendered contributor content (defence in depth behind the validator).
+
+    `trusted` blocks are our own markup built without contributor text (the SVG map, which nh3 cannot
+    express): each exact block is swapped for an unguessable token before cleaning and put back after."""
+    held = {}
+    for block in trusted or []:
+        if block in html:
+            token = f"reskb-trusted-{secrets.token_hex(16)}"
+            html, held[token] = html.replace(block, token), block
+    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
+    for token, block in held.items():
+        html = html.replace(token, block)
+    return html
+
+
+#: files the plugin adds to every site: the compare page's script and our styles (from src/reskb/assets/)
+_ASSETS = {"css": "assets/reskb/compare.css", "js": "assets/reskb/compare.js"}
 
 
 class _EditBase(config_options.Type):
@@ -69,6 +87,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue: Catalogue | None = None
         self.generated: set[str] = set()
         self.edit_urls: dict[str, str] = {}
+        self.trusted: dict[str, list[str]] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -90,6 +109,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # our template adds citation metadata; a site's own custom_dir still takes precedence
         theme_dir = str(Path(__file__).parent / "theme")
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        # the compare page's script and the styles of maps and comparison tables ship with the package
+        config.extra_css.append(_ASSETS["css"])
+        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["js"]))
+        config.extra_javascript[-1].defer = True
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -102,9 +125,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
             files.append(File.generated(config, path, content=content))
+        for path in _ASSETS.values():
+            content = resources.files("reskb").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
+            files.append(File.generated(config, path, content=content))
         self.generated = set(pages)
         base = self.config.edit_url
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
+        self.trusted = trusted_blocks(self.catalogue)
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -126,7 +153,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.generated:
-            return sanitise(html)
+            return sanitise(html, self.trusted.get(page.file.src_uri, []))
         return html
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]

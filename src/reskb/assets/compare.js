@@ -1,0 +1,184 @@
+/* The compare page (/compare/): pick two to four practices and see them side by side, with the rows
+   where they differ marked. The choice lives in the address (?p=id1,id2,...) so that it can be shared.
+   Data come from data/compare.json, generated with the site. Every text is set with textContent:
+   nothing from the data is ever parsed as HTML. Other pages load this file but it does nothing there. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function chosenFromAddress() {
+    var raw = new URLSearchParams(window.location.search).get("p") || "";
+    var ids = raw.split(",").map(function (id) { return id.trim(); }).filter(Boolean);
+    return ids.filter(function (id, i) { return ids.indexOf(id) === i; });
+  }
+
+  function start() {
+    var root = document.getElementById("reskb-compare");
+    if (!root || !script) return;
+    var siteRoot = new URL("../../", script.src);  // this file is assets/reskb/compare.js
+    var status = el("p", { "class": "reskb-compare__status", role: "status" }, "Loading the practices…");
+    root.appendChild(status);
+    fetch(new URL("data/compare.json", siteRoot))
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) { status.remove(); new Comparison(root, data, siteRoot).render(); })
+      .catch(function (error) {
+        status.textContent = "The list of practices could not be loaded (" + error.message +
+          "). Use the comparison tables below instead.";
+      });
+  }
+
+  function Comparison(root, data, siteRoot) {
+    this.root = root;
+    this.data = data;
+    this.siteRoot = siteRoot;
+    this.byId = {};
+    data.practices.forEach(function (p) { this.byId[p.id] = p; }, this);
+    var requested = chosenFromAddress();
+    this.unknown = requested.filter(function (id) { return !this.byId[id]; }, this);
+    var known = requested.filter(function (id) { return this.byId[id]; }, this);
+    this.dropped = known.slice(data.max);
+    this.chosen = known.slice(0, data.max);
+    this.onlyDifferences = false;
+    var note = document.getElementById("reskb-compare-nojs");
+    if (note) note.style.display = "none";  // not `hidden`: the admonition style would show it again
+  }
+
+  Comparison.prototype.setChosen = function (ids) {
+    this.chosen = ids.filter(function (id, i) { return id && ids.indexOf(id) === i; }).slice(0, this.data.max);
+    this.unknown = [];
+    this.dropped = [];
+    var url = new URL(window.location.href);
+    if (this.chosen.length) url.search = "?p=" + this.chosen.map(encodeURIComponent).join(",");
+    else url.search = "";
+    window.history.replaceState(null, "", url.href);
+    this.render();
+  };
+
+  Comparison.prototype.render = function () {
+    var focused = document.activeElement && document.activeElement.id;
+    this.root.replaceChildren(this.picker(), this.messages(), this.table());
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  };
+
+  Comparison.prototype.picker = function () {
+    var self = this;
+    var form = el("form", { "class": "reskb-compare__picker" });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var fieldset = el("fieldset");
+    var words = ["zero", "one", "two", "three", "four", "five", "six"];
+    fieldset.appendChild(el("legend", {}, "Choose two to " + (words[this.data.max] || this.data.max) + " practices"));
+    var slots = el("div", { "class": "reskb-compare__slots" });
+    var count = Math.min(this.data.max, Math.max(2, this.chosen.length + 1));
+    for (var i = 0; i < count; i++) {
+      var id = "reskb-compare-slot-" + (i + 1);
+      var wrap = el("div");
+      wrap.appendChild(el("label", { "for": id }, "Practice " + (i + 1) + (i >= 2 ? " (optional)" : "")));
+      var select = el("select", { id: id });
+      select.appendChild(el("option", { value: "" }, "— none —"));
+      this.data.practices.forEach(function (p) {
+        var option = el("option", { value: p.id }, p.title + " (" + p.countries.join(", ") + ")");
+        if (self.chosen[i] === p.id) option.selected = true;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () {
+        var ids = Array.prototype.map.call(fieldset.querySelectorAll("select"), function (s) { return s.value; });
+        self.setChosen(ids);
+      });
+      wrap.appendChild(select);
+      slots.appendChild(wrap);
+    }
+    fieldset.appendChild(slots);
+    var actions = el("div", { "class": "reskb-compare__actions" });
+    var toggleLabel = el("label");
+    var toggle = el("input", { type: "checkbox", id: "reskb-compare-differences" });
+    toggle.checked = this.onlyDifferences;
+    toggle.addEventListener("change", function () { self.onlyDifferences = toggle.checked; self.render(); });
+    toggleLabel.append(toggle, " Show only rows that differ");
+    actions.appendChild(toggleLabel);
+    var clear = el("button", { type: "button", id: "reskb-compare-clear" }, "Clear the choice");
+    clear.addEventListener("click", function () { self.setChosen([]); });
+    actions.appendChild(clear);
+    if (this.chosen.length >= 2) {
+      var share = el("a", { href: window.location.href, "class": "reskb-compare__share" }, "Link to this comparison");
+      actions.appendChild(share);
+    }
+    fieldset.appendChild(actions);
+    form.appendChild(fieldset);
+    return form;
+  };
+
+  Comparison.prototype.messages = function () {
+    var box = el("div", { role: "status" });
+    if (this.unknown.length) {
+      box.appendChild(el("p", { "class": "reskb-compare__problem" },
+        "No practice with the id " + this.unknown.map(function (id) { return "“" + id + "”"; }).join(", ") +
+        " is in the catalogue; it may have been renamed. Choose it again from the lists."));
+    }
+    if (this.dropped.length) {
+      box.appendChild(el("p", { "class": "reskb-compare__problem" },
+        "At most " + this.data.max + " practices fit side by side; left out: " + this.dropped.join(", ") + "."));
+    }
+    if (this.chosen.length < 2) {
+      box.appendChild(el("p", {}, this.chosen.length ? "Choose one more practice to compare it with."
+        : "Choose at least two practices above to see them side by side."));
+    }
+    return box;
+  };
+
+  Comparison.prototype.table = function () {
+    var wrap = el("div", { "class": "reskb-comparison", id: "reskb-compare-result" });
+    if (this.chosen.length < 2) return wrap;
+    var practices = this.chosen.map(function (id) { return this.byId[id]; }, this);
+    var table = el("table");
+    var different = 0;
+    var rows = this.data.fields.map(function (field) {
+      var values = practices.map(function (p) { return p.values[field.key]; });
+      var differs = values.some(function (v) { return v !== values[0]; });
+      if (differs) different++;
+      return { field: field, values: values, differs: differs };
+    });
+    table.appendChild(el("caption", {}, "Comparing " + practices.length + " practices: " + different + " of " +
+      rows.length + " rows differ" + (this.onlyDifferences ? " (rows that are the same are hidden)" : "")));
+    var head = el("tr");
+    head.appendChild(el("th", { scope: "col" }, "Field"));
+    practices.forEach(function (p) {
+      var th = el("th", { scope: "col" });
+      th.appendChild(el("a", { href: new URL(p.url, this.siteRoot).href }, p.title));
+      th.appendChild(el("div", { "class": "reskb-same" }, p.countries.join(", ")));
+      head.appendChild(th);
+    }, this);
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    rows.forEach(function (row) {
+      var tr = el("tr", { "data-field": row.field.key });
+      var th = el("th", { scope: "row" }, row.field.label);
+      if (row.differs) {
+        tr.className = "reskb-differs";
+        th.appendChild(el("span", { "class": "reskb-badge" }, "differs"));
+      } else {
+        tr.className = "reskb-same-row";
+        th.appendChild(el("span", { "class": "reskb-same" }, " (same)"));
+        tr.hidden = this.onlyDifferences;
+      }
+      tr.appendChild(th);
+      row.values.forEach(function (value) { tr.appendChild(el("td", {}, value)); });
+      body.appendChild(tr);
+    }, this);
+    table.appendChild(body);
+    wrap.appendChild(table);
+    return wrap;
+  };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
