@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import pycountry
+
+from reskb.worldmap import simplify  # the same Douglas-Peucker the build uses
 
 #: tolerance of the Douglas-Peucker simplification, in degrees (about 4 km): the map is drawn at
 #: a few kilometres per pixel at most, and the file stays small
@@ -37,30 +38,6 @@ def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
     return arcs
-
-
-def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
-    """Douglas-Peucker with an explicit stack; the end points always stay."""
-    if len(points) < 3:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        (x1, y1), (x2, y2) = points[first], points[last]
-        dx, dy = x2 - x1, y2 - y1
-        norm = math.hypot(dx, dy)
-        worst, index = 0.0, -1
-        for i in range(first + 1, last):
-            px, py = points[i]
-            dist = abs(dy * (px - x1) - dx * (py - y1)) / norm if norm else math.hypot(px - x1, py - y1)
-            if dist > worst:
-                worst, index = dist, i
-        if worst > tolerance:
-            keep[index] = True
-            stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 def country_key(geometry: dict) -> tuple[str, str]:
