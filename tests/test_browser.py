@@ -30,13 +30,23 @@ def server(real_site):  # noqa: F811
     httpd.shutdown()
 
 
+#: the one browser of a test run: other modules import this fixture, and pytest would otherwise start a second
+#: Playwright in the same thread, which fails ("Sync API inside the asyncio loop")
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: install Debian's package 'chromium' (see README)")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        _SHARED["browser"] = browser
         yield browser
+        _SHARED.pop("browser")
         browser.close()
 
 

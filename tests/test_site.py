@@ -8,13 +8,18 @@ import pytest
 from conftest import REPO, edit
 from sitecheck import broken_links, build_site, parse
 
+_BUILT: dict[str, Path] = {}
+
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = build_site(REPO / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """The repository's site, built once per run even where other modules import this fixture."""
+    if "site" not in _BUILT:
+        out = tmp_path_factory.mktemp("site")
+        result = build_site(REPO / "mkdocs.yml", out)
+        assert result.returncode == 0, result.stderr
+        _BUILT["site"] = out
+    return _BUILT["site"]
 
 
 def test_fixture_builds_strict_and_links_resolve(catalogue, tmp_path):

@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 from .catalogue import FOLDERS, Catalogue
 from .citations import cited_keys
 from .pages import PageBuilder, build_downloads, build_pages
+from .search import related_practices
 from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -41,6 +42,8 @@ def sanitise(html: str) -> str:
 
 class CatalogueConfig(Config):
     root = config_options.Type(str, default=".")
+    #: similar practices found by search and listed on each practice page (0: only those records name)
+    related_practices = config_options.Type(int, default=3)
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -70,7 +73,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        pages = build_pages(self.catalogue, config.site_url or "", titles)
+        related = related_practices(self.catalogue, limit=self.config.related_practices) \
+            if self.config.related_practices > 0 else {}
+        pages = build_pages(self.catalogue, config.site_url or "", titles, related)
         generated = {**pages, **build_downloads(self.catalogue, config.site_url or "")}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
