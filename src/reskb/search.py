@@ -225,7 +225,7 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
     building = Path(tempfile.mkdtemp(prefix="index-", dir=cache))
     ix = index.create_in(building, SCHEMA, indexname=_INDEX_NAME)
     words: Counter[str] = Counter()
-    with ix.writer() as writer:
+    with ix.writer(limitmb=256) as writer:
         for record in catalogue.all_records():
             doc = _document(record, catalogue)
             writer.add_document(**doc)
