@@ -103,6 +103,7 @@ def generate(root: Path, practices: int, seed: int = 1) -> None:
             f"evidence:\n  status: {rng.choice(EVIDENCE)}\nreferences:\n{refs_yaml(2)}"
             f"last_reviewed: 2026-02-{1 + i % 28:02d}\nadded: 2025-12-01\n")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy(REPO / "CONTRIBUTING.md", root / "CONTRIBUTING.md")  # the contributor page includes it
     for page in (REPO / "docs").rglob("*"):
         if page.is_file():
             target = root / "docs" / page.relative_to(REPO / "docs")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .problems import Problem
+from .search_cli import add_search_parser
 from .validate import has_errors, load_catalogue
 
 
@@ -75,6 +76,7 @@ def _site_url(path: Path) -> str:
         return next((os.environ[str(n)] for n in names if os.environ.get(str(n))), default)
 
     ConfigLoader.add_constructor("!ENV", env)
+    ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)  # other MkDocs tags (!relative)
     config_file = path / "mkdocs.yml"
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # noqa: S506 (safe subclass)
@@ -124,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     cite.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
     cite.add_argument("--site-url", help="address of the published site (default: site_url in mkdocs.yml)")
     cite.set_defaults(func=cmd_cite)
+
+    add_search_parser(sub)
 
     fields = sub.add_parser("fields", help="print the field reference generated from the JSON Schemas")
     fields.add_argument("--write", metavar="FILE", help="refresh the generated block inside FILE instead")

@@ -84,10 +84,13 @@ def _plain(markdown: str) -> str:
 
 
 class PageBuilder:
-    def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None):
+    def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
+                 related: dict[str, list[str]] | None = None):
         self.cat = catalogue
         self.site_url = site_url or "/"
         self.docs_titles = docs_titles or {}
+        #: practice id -> similar practices found by search, listed after those the records name
+        self.related = related or {}
 
     # --- shared pieces ---------------------------------------------------------------------
 
@@ -158,6 +161,7 @@ class PageBuilder:
         refs = [self.cat.references[k].text for k in record.cited]
         summary = _plain(record.data["summary"])
         return front_matter(record.title, record.data["summary"],
+                            search={"boost": 2},  # in site search, records rank above pages that mention them
                             highwire=[list(t) for t in highwire_tags(record, self.site_url)],
                             jsonld=json_ld(record, self.site_url, summary, topics, refs))
 
@@ -219,6 +223,8 @@ class PageBuilder:
             out += [f"## {HEADINGS['evidence']}", "", self.text(data["evidence"]["summary"]), ""]
         related = [self.cat.practices[i] for i in data.get("related", [])]
         related += [r for r in self.cat.practices_for("related", record.id) if r not in related]
+        related += [self.cat.practices[i] for i in self.related.get(record.id, [])
+                    if i in self.cat.practices and i != record.id and self.cat.practices[i] not in related]
         if related:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
         if data.get("links"):
@@ -304,14 +310,18 @@ class PageBuilder:
         for code in self.cat.countries:
             pages[country_path(code)] = self.country(code)
         pages.update(comparison.comparison_pages(self.cat, front_matter))
+        from .finder import FINDER_PAGE, finder_page
+
+        pages[FINDER_PAGE] = finder_page(self.cat)
         return pages
 
 
-def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None) -> dict[str, str]:
+def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
+                related: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
     from .provenance import RECENT_PATH, recent_page
 
-    return {**PageBuilder(catalogue, site_url, docs_titles).all_pages(), RECENT_PATH: recent_page(catalogue)}
+    return {**PageBuilder(catalogue, site_url, docs_titles, related).all_pages(), RECENT_PATH: recent_page(catalogue)}
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
@@ -322,4 +332,7 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
+    from .finder import DATA_FILE, practices_json
+
+    files[DATA_FILE] = practices_json(catalogue, site_url or "/")
     return files

@@ -25,6 +25,7 @@ from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
+from .search import related_practices
 from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -78,6 +79,8 @@ class CatalogueConfig(Config):
     root = config_options.Type(str, default=".")
     #: address that, followed by a record's path (practices/<id>.yaml), opens it in the repository's editor
     edit_url = _EditBase()
+    #: similar practices found by search and listed on each practice page (0: only those records name)
+    related_practices = config_options.Type(int, default=3)
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -118,7 +121,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles), self.catalogue,
+        related = related_practices(self.catalogue, limit=self.config.related_practices) \
+            if self.config.related_practices > 0 else {}
+        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related), self.catalogue,
                                 self.config.edit_url)
         generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
         for path, content in generated.items():

@@ -1,0 +1,95 @@
+"""The practice finder: one page listing every practice in a table, and the data file its script filters on.
+
+The table is plain generated Markdown, complete without JavaScript; `theme/assets/reskb/finder.js` adds
+the filter controls, hides rows and keeps the filters in the address. It reads /data/practices.json,
+which is also a download for anyone who wants the catalogue's practices as data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from .catalogue import Catalogue, Record, country_name
+from .labels import FIELD_LABELS, label
+from .plaintext import plain_text
+
+FINDER_PAGE = "finder.md"
+DATA_FILE = "data/practices.json"
+SCRIPT = "assets/reskb/finder.js"
+STYLE = "assets/reskb/finder.css"
+
+
+def by_title(record: Record) -> str:
+    """Sort key: the title as read, ignoring opening quotes and case."""
+    return re.sub(r"^\W+", "", record.title).casefold()
+
+
+def _coded(code: str | None) -> dict[str, str] | None:
+    return {"code": code, "label": label(code)} if code else None
+
+
+def practice_data(record: Record, catalogue: Catalogue, site_url: str = "/") -> dict[str, Any]:
+    """One practice as plain data: codes with their labels, text without markup."""
+    data = record.data
+    fmt = data.get("format", {})
+    return {
+        "id": record.id,
+        "title": record.title,
+        "url": urljoin(site_url or "/", f"practices/{record.id}/"),
+        "summary": plain_text(data["summary"], catalogue.references),
+        "countries": [{"code": c, "name": country_name(c)} for c in data["countries"]],
+        "phases": [_coded(p) for p in data["phases"]],
+        "lead_actor": _coded(data.get("lead_actor")),
+        "status": _coded(data.get("status")),
+        "evidence": _coded(data["evidence"]["status"]),
+        "topics": [{"id": t, "title": catalogue.topics[t].title} for t in data["topics"] if t in catalogue.topics],
+        "challenges": [{"id": c, "title": catalogue.challenges[c].title}
+                       for c in data.get("challenges", []) if c in catalogue.challenges],
+        "start_year": data.get("start_year"),
+        "end_year": data.get("end_year"),
+        "participants": [_coded(k) for k in dict.fromkeys(p["kind"] for p in data.get("participants", []))],
+        "formats": [_coded(k) for k in fmt.get("kinds", [])],
+        "frequency": _coded(fmt.get("frequency")),
+    }
+
+
+def practices_json(catalogue: Catalogue, site_url: str = "/") -> str:
+    """Every practice, sorted by title, as a JSON array."""
+    practices = sorted(catalogue.practices.values(), key=by_title)
+    return json.dumps([practice_data(p, catalogue, site_url) for p in practices], ensure_ascii=False, indent=1) + "\n"
+
+
+def finder_page(catalogue: Catalogue) -> str:
+    """The finder's Markdown: an introduction, an empty box the script fills with filters, the full table."""
+    from .pages import front_matter, link, md_escape
+
+    page = FINDER_PAGE
+    intro = ("Every practice in one table. Narrow it by country, phase of custody, topic, challenge, lead actor, "
+             "status and evidence; the filters are kept in the page address, so a filtered view can be shared "
+             "or bookmarked. Tick two to four practices to compare them side by side.")
+    out = [front_matter("Practice finder", intro, search={"boost": 0.5}, hide=["navigation", "toc"],
+                        reskb_scripts=[SCRIPT], reskb_styles=[STYLE]),
+           "# Practice finder", "", intro, "",
+           f"[Download every practice as JSON]({DATA_FILE}){{: #reskb-finder-data }}", "",
+           '<div id="reskb-finder" class="reskb-finder" role="search" aria-label="Filter practices"></div>', ""]
+    head = ["Practice", FIELD_LABELS["countries"], FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
+            FIELD_LABELS["topics"], FIELD_LABELS["challenges"], FIELD_LABELS["status"], FIELD_LABELS["evidence"]]
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for p in sorted(catalogue.practices.values(), key=by_title):
+        d = p.data
+        titles = {field: ", ".join(md_escape(catalogue.records[kind][i].title) for i in d.get(field, [])
+                                   if i in catalogue.records[kind])
+                  for field, kind in (("topics", "topic"), ("challenges", "challenge"))}
+        out.append("| " + " | ".join([
+            link(page, p),
+            ", ".join(md_escape(country_name(c)) for c in d["countries"]),
+            ", ".join(label(x) for x in d["phases"]),
+            label(d["lead_actor"]) if d.get("lead_actor") else "–",
+            titles["topics"] or "–", titles["challenges"] or "–",
+            label(d["status"]) if d.get("status") else "–",
+            label(d["evidence"]["status"]),
+        ]) + " |")
+    return "\n".join(out) + "\n"
