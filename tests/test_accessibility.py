@@ -28,3 +28,26 @@ def test_keyboard_reaches_search_and_content(page, server):
     assert any(s and s.endswith("practices/") for s in seen)
     visible_focus = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert visible_focus != "none" or page.evaluate("getComputedStyle(document.activeElement).textDecorationLine") != "none"
+
+
+def test_compare_page_works_from_the_keyboard(page, server):
+    """Choose two practices with the arrow keys alone; the lists keep their place while the comparison and
+    its address follow each step."""
+    page.goto(server + "/compare/")
+    page.wait_for_load_state("networkidle")
+
+    def choose_with_arrows(slot: int, practice_id: str) -> None:
+        steps = page.evaluate(f"[...document.querySelectorAll('select')[{slot}].options].findIndex(o => o.value === "
+                              f"'{practice_id}')")
+        assert steps > 0
+        for _ in range(steps):
+            page.keyboard.press("ArrowDown")
+
+    page.locator("select").first.focus()
+    choose_with_arrows(0, "rotterdam-case-conferences")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "reskb-compare-slot-2"
+    choose_with_arrows(1, "copenhagen-coordination-unit")
+    assert page.url.endswith("?p=rotterdam-case-conferences,copenhagen-coordination-unit")
+    table = page.locator("table").first.inner_text()
+    assert "Weekly" in table and "Every two weeks" in table

@@ -15,6 +15,12 @@ PAGE_TYPES = {
     "bibliography": "/bibliography/",
     "contributing": "/contributing/",
     "recent": "/recent/",
+    "finder": "/finder/",
+    "countries-overview": "/countries/",
+    "compare": "/compare/?p=rotterdam-case-conferences,copenhagen-coordination-unit",
+    "comparison-table": "/compare/topics/multi-agency-cooperation/",
+    "how-to-cite": "/cite/",
+    "eu": "/countries/eu/",
 }
 
 

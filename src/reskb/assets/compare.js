@@ -53,7 +53,7 @@
     if (note) note.style.display = "none";  // not `hidden`: the admonition style would show it again
   }
 
-  Comparison.prototype.setChosen = function (ids) {
+  Comparison.prototype.setChosen = function (ids, fromPicker) {
     this.chosen = ids.filter(function (id, i) { return id && ids.indexOf(id) === i; }).slice(0, this.data.max);
     this.unknown = [];
     this.dropped = [];
@@ -61,12 +61,19 @@
     if (this.chosen.length) url.search = "?p=" + this.chosen.map(encodeURIComponent).join(",");
     else url.search = "";
     window.history.replaceState(null, "", url.href);
-    this.render();
+    this.render(fromPicker);
   };
 
-  Comparison.prototype.render = function () {
+  // A change in a list keeps the lists as they are (rebuilding them under a keyboard user's arrow keys
+  // would lose their place); they are rebuilt only to add a slot, to clear, or on the first render.
+  Comparison.prototype.render = function (keepPicker) {
     var focused = document.activeElement && document.activeElement.id;
-    this.root.replaceChildren(this.picker(), this.messages(), this.table());
+    var slots = Math.min(this.data.max, Math.max(2, this.chosen.length + 1));
+    if (!keepPicker || !this.form || this.form.querySelectorAll("select").length < slots) this.form = this.picker();
+    var share = this.form.querySelector(".reskb-compare__share");
+    share.href = window.location.href;
+    share.hidden = this.chosen.length < 2;
+    this.root.replaceChildren(this.form, this.messages(), this.table());
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   };
 
@@ -92,7 +99,7 @@
       });
       select.addEventListener("change", function () {
         var ids = Array.prototype.map.call(fieldset.querySelectorAll("select"), function (s) { return s.value; });
-        self.setChosen(ids);
+        self.setChosen(ids, true);
       });
       wrap.appendChild(select);
       slots.appendChild(wrap);
@@ -102,16 +109,13 @@
     var toggleLabel = el("label");
     var toggle = el("input", { type: "checkbox", id: "reskb-compare-differences" });
     toggle.checked = this.onlyDifferences;
-    toggle.addEventListener("change", function () { self.onlyDifferences = toggle.checked; self.render(); });
+    toggle.addEventListener("change", function () { self.onlyDifferences = toggle.checked; self.render(true); });
     toggleLabel.append(toggle, " Show only rows that differ");
     actions.appendChild(toggleLabel);
     var clear = el("button", { type: "button", id: "reskb-compare-clear" }, "Clear the choice");
     clear.addEventListener("click", function () { self.setChosen([]); });
     actions.appendChild(clear);
-    if (this.chosen.length >= 2) {
-      var share = el("a", { href: window.location.href, "class": "reskb-compare__share" }, "Link to this comparison");
-      actions.appendChild(share);
-    }
+    actions.appendChild(el("a", { href: window.location.href, "class": "reskb-compare__share" }, "Link to this comparison"));
     fieldset.appendChild(actions);
     form.appendChild(fieldset);
     return form;
