@@ -116,12 +116,15 @@ def generate(root: Path, practices: int, seed: int = 1) -> None:
 
 def plain_copy(root: Path, plain: Path) -> None:
     """The same pages as hand-written Markdown, built with the same theme and plugins minus ours."""
+    from reskb.contributing import site_files
     from reskb.pages import build_downloads, build_pages
     from reskb.validate import load_catalogue
 
     catalogue, _ = load_catalogue(root)
     shutil.copytree(root / "docs", plain / "docs")
-    for path, text in {**build_pages(catalogue, "https://example.org/reskb/"), **build_downloads(catalogue)}.items():
+    shutil.copy(root / "CONTRIBUTING.md", plain / "CONTRIBUTING.md")
+    for path, text in {**build_pages(catalogue, "https://example.org/reskb/"), **build_downloads(catalogue),
+                       **site_files()}.items():
         target = plain / "docs" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
