@@ -13,22 +13,28 @@ keeps one searcher open for all its queries, so a query never reopens the index.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
+import heapq
 import json
+import math
 import os
 import re
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, qparser, query
+from whoosh import index, qparser, query
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.scoring import bm25
 
 from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 from .labels import label
@@ -189,7 +195,18 @@ def content_hash(root: Path) -> str:
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Cheap change detection (names, sizes, times) that decides when the hash is worth computing."""
-    return tuple((p.name, (s := p.stat()).st_size, s.st_mtime_ns) for p in source_files(root))
+    found = []
+    for folder, suffix in [(FOLDERS[k], ".yaml") for k in KINDS] + [("bibliography", ".bib")]:
+        try:
+            entries = os.scandir(root / folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.endswith(suffix) and not entry.name.startswith("."):
+                    stat = entry.stat()
+                    found.append((f"{folder}/{entry.name}", stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 def cache_folder(root: Path, cache_dir: str | Path | None = None) -> Path:
@@ -295,17 +312,50 @@ def _errors(q: query.Query) -> Iterable[str]:
         yield from _errors(child)
 
 
-class _Marks(highlight.Formatter):
-    """Snippet text with matched words as **word**: readable in a terminal, a notebook or JSON."""
-
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"**{highlight.get_text(text, token, replace)}**"
+#: snippets come from the first 2,000 characters of a text: fragments of about 160 characters around the
+#: matched words, the two with most matches, in text order
+_SNIPPET_CHARS, _SNIPPET_SURROUND, _SNIPPET_SPAN = 2000, 80, 100
+_TOKENS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")  # the analyser's own tokens
 
 
-#: snippets come from the first 2,000 characters: re-reading whole long texts for every hit would dominate a query
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=60, charlimit=2000)
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    """A word as the index holds it ("" for a stop word), through the same analyser as the index."""
+    return next((token.text for token in _TEXT(word)), "")
+
+
+def _snippet(text: str, words: frozenset[str]) -> str:
+    """Plain text around the matched words, each wrapped in ** **; "" when no word matches. Cheaper than whoosh's
+    highlighter (which tokenises with character positions and scores every fragment) at the same result."""
+    text = text[:_SNIPPET_CHARS]
+    matches = [m.span() for m in _TOKENS.finditer(text) if _stem(m.group().lower()) in words]
+    groups: list[list[tuple[int, int]]] = []
+    for span in matches:
+        if groups and span[1] - groups[-1][0][0] <= _SNIPPET_SPAN:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    best = sorted(sorted(groups, key=lambda g: (-len(g), g[0][0]))[:2], key=lambda g: g[0][0])
+    fragments: list[tuple[int, int]] = []
+    for group in best:
+        start, end = max(0, group[0][0] - _SNIPPET_SURROUND), min(len(text), group[-1][1] + _SNIPPET_SURROUND)
+        if start > 0 and " " in text[start:group[0][0]]:
+            start = text.index(" ", start, group[0][0]) + 1
+        if end < len(text) and " " in text[group[-1][1]:end]:
+            end = text.rindex(" ", group[-1][1], end)
+        if fragments and start <= fragments[-1][1]:  # overlapping context: one longer fragment
+            fragments[-1] = (fragments[-1][0], end)
+        else:
+            fragments.append((start, end))
+    out = []
+    for start, end in fragments:
+        marked, at = [], start
+        for a, b in matches:
+            if start <= a and b <= end:
+                marked += [text[at:a], "**", text[a:b], "**"]
+                at = b
+        out.append("".join(marked) + text[at:end])
+    return " … ".join(out)
 
 
 def _values(value: str | Iterable[str] | None) -> list[str]:
@@ -315,33 +365,63 @@ def _values(value: str | Iterable[str] | None) -> list[str]:
     return [str(v).strip() for v in items if str(v).strip()]
 
 
+#: whoosh's default BM25F parameters: scores computed here equal those whoosh's own matchers would give
+_B, _K1 = 0.75, 1.2
+#: terms whose postings stay in memory; beyond this the cache starts afresh (a term costs ~50 KB at 5,000 records)
+_CACHED_TERMS = 2000
+#: related practices, as whoosh's more-like-this: key terms per practice, candidates kept; and per key term only
+#: the practices that use it most, so the work per practice stays the same however large the catalogue
+_KEY_TERMS, _CANDIDATES, _TERM_DOCS, _VALUE_DOCS = 20, 30, 100, 50
+
+Scores = dict[int, float]
+
+
 class SearchIndex:
-    """An open index with one searcher reused by every query (open it once, query many times)."""
+    """An open index with one searcher reused by every query (open it once, query many times).
+
+    Queries are parsed by whoosh but run here, over postings read from the index once per term and kept in
+    memory with their BM25F scores: whoosh's own matchers step through every posting in Python and took
+    50-500 ms a query at 5,000 practices, where every common word is in most records."""
 
     def __init__(self, folder: Path, digest: str = ""):
         self.folder = folder
         self.digest = digest
         self._index = index.open_dir(str(folder), indexname=_INDEX_NAME)
         self._searcher = self._index.searcher()
+        self._reader = self._searcher.reader()
         self._words: list[str] | None = None
         self._filter_cache: dict[str, frozenset[int]] = {}
+        self._postings: dict[tuple[str, bytes], Scores] = {}
+        self._positions: dict[tuple[str, bytes], dict[int, int]] = {}
+        self._lengths: dict[str, list[float]] = {}
+        self._neighbours: dict[int, list[tuple[int, float]]] | None = None
+        self._read_terms: set[tuple[str, bytes]] = set()  # the terms the current query looked up
         self._parsers = {group: self._parser(group) for group in ("all", "any")}
         # facet values of every document, read once: counting them per query is then a Counter over lists
-        self._facts: dict[int, list[str]] = {}
+        self._facts: dict[int, list[tuple[str, str]]] = {}
+        self._years: dict[int, int] = {}
         self._docnums: dict[str, int] = {}
+        self._ids: dict[int, str] = {}
         self._practices: dict[str, dict[str, Any]] = {}  # id -> structured values, for related practices
+        titles: dict[int, str] = {}
         for docnum, stored in self._searcher.iter_docs():
             facts = stored["facts"]
             self._docnums[stored["id"]] = docnum
+            self._ids[docnum] = stored["id"]
+            titles[docnum] = re.sub(r"^\W+", "", stored["title"]).casefold()  # as the "order" field
             if stored["kind"] == "practice":
-                self._practices[stored["id"]] = facts
-            self._facts[docnum] = [f"kind\0{stored['kind']}"] + [
-                f"{facet}\0{v}" for facet, key in (("country", "countries"), ("topic", "topics"),
-                                                   ("challenge", "challenges"), ("phase", "phases"))
+                self._practices[stored["id"]] = {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
+            if stored.get("year") is not None:
+                self._years[docnum] = stored["year"]
+            self._facts[docnum] = [("kind", stored["kind"])] + [
+                (facet, v) for facet, key in (("country", "countries"), ("topic", "topics"),
+                                              ("challenge", "challenges"), ("phase", "phases"))
                 for v in facts[key]] + [
-                f"{facet}\0{facts[facet]}" for facet in ("lead_actor", "status", "evidence") if facts[facet]]
-        self._known = {facet: {v.split("\0", 1)[1] for v in chain.from_iterable(self._facts.values())
-                               if v.startswith(facet + "\0")} for facet in FACETS}
+                (facet, facts[facet]) for facet in ("lead_actor", "status", "evidence") if facts[facet]]
+        self._all = frozenset(self._facts)
+        self._order = sorted(titles, key=lambda d: (titles[d], d))  # the list without words to rank by
+        self._counts = Counter(chain.from_iterable(self._facts.values()))
+        self._known = {facet: {v for f, v in self._counts if f == facet} for facet in FACETS}
 
     @classmethod
     def open(cls, root: str | Path = ".", cache_dir: str | Path | None = None,
@@ -379,6 +459,152 @@ class SearchIndex:
     def __len__(self) -> int:
         return self._searcher.doc_count()
 
+    # -- postings --
+
+    def _read(self, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
+        """Document numbers and weights of one term; whole blocks at a time where the codec allows."""
+        ids: list[int] = []
+        weights: list[float] = []
+        if (fieldname, btext) not in self._reader:
+            return ids, weights
+        m = self._reader.postings(fieldname, btext)
+        if isinstance(m, W3LeafMatcher):  # a block at a time: several times faster than a posting at a time
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                ids.extend(m._ids)
+                weights.extend(m._weights)
+                m._next_block()
+        else:
+            while m.is_active():
+                ids.append(m.id())
+                weights.append(m.weight())
+                m.next()
+        return ids, weights
+
+    def _field_lengths(self, fieldname: str) -> list[float]:
+        if fieldname not in self._lengths:
+            length = self._reader.doc_field_length
+            self._lengths[fieldname] = [length(d, fieldname, 1) for d in range(self._reader.doc_count_all())]
+        return self._lengths[fieldname]
+
+    def _term(self, fieldname: str, btext: bytes) -> Scores:
+        """Documents with the term and its BM25F score in each (the weight where the field is not scored)."""
+        key = (fieldname, btext)
+        self._read_terms.add(key)
+        scores = self._postings.get(key)
+        if scores is None:
+            ids, weights = self._read(fieldname, btext)
+            if ids and SCHEMA[fieldname].scorable:
+                idf = self._searcher.idf(fieldname, btext)
+                avg = self._searcher.avg_field_length(fieldname) or 1
+                lengths = self._field_lengths(fieldname)
+                scores = {d: bm25(idf, w, lengths[d], avg, _B, _K1) for d, w in zip(ids, weights, strict=False)}
+            else:
+                scores = dict(zip(ids, weights, strict=False))
+            if len(self._postings) >= _CACHED_TERMS:
+                self._postings.clear()
+            self._postings[key] = scores
+        return scores
+
+    def _term_positions(self, fieldname: str, btext: bytes) -> dict[int, int]:
+        """Document -> the term's positions as the bits of one integer, for phrases."""
+        key = (fieldname, btext)
+        found = self._positions.get(key)
+        if found is None:
+            found = {}
+            if (fieldname, btext) in self._reader:
+                m = self._reader.postings(fieldname, btext)
+                while m.is_active():
+                    mask = 0
+                    for p in m.value_as("positions"):
+                        mask |= 1 << p
+                    found[m.id()] = mask
+                    m.next()
+            if len(self._positions) >= _CACHED_TERMS:
+                self._positions.clear()
+            self._positions[key] = found
+        return found
+
+    # -- running a parsed query --
+
+    @staticmethod
+    def _bytes(fieldname: str, text: Any) -> bytes:
+        return text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
+
+    def _run(self, q: query.Query) -> Scores:
+        """Matching documents with their scores, as whoosh would score them; never a cached dict itself."""
+        boost = getattr(q, "boost", 1.0)
+        if isinstance(q, query.qcore._NullQuery):
+            return {}
+        if isinstance(q, query.terms.MultiTerm):  # prefix*, typo~, wildcards: the words they stand for
+            found = [self._term(f, t) for f, t in q.existing_terms(self._reader, expand=True) if f == q.fieldname]
+            return {d: s * boost for d, s in _sum_any(found).items()}
+        if isinstance(q, query.Term) and q.fieldname in SCHEMA:
+            scores = self._term(q.fieldname, self._bytes(q.fieldname, q.text))
+            return {d: s * boost for d, s in scores.items()} if boost != 1 else dict(scores)
+        if isinstance(q, query.Phrase) and q.slop == 1 and q.fieldname in SCHEMA:
+            scores = self._phrase(q.fieldname, [self._bytes(q.fieldname, w) for w in q.words])
+        elif isinstance(q, query.And):
+            positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
+            scores = _sum_all([self._run(c) for c in positive]) if positive else dict.fromkeys(self._all, 0.0)
+            for c in q.subqueries:
+                if isinstance(c, query.Not):  # whoosh scores a NOT clause as its boost in every record it keeps
+                    for d in self._run(c.query):
+                        scores.pop(d, None)
+                    scores = {d: s + c.boost for d, s in scores.items()}
+        elif isinstance(q, query.Or):
+            runs = [self._run(c) for c in q.subqueries]
+            scores = _sum_any(runs)
+            terms = [len(list(c.leaves())) if not c.is_leaf() else 1 for c in q.subqueries]
+            total = sum(terms)
+            if q.scale and len(runs) > 1 and total and total != q.scale:  # whoosh's coordination bonus
+                for d, s in scores.items():
+                    matching = sum(n for r, n in zip(runs, terms, strict=False) if d in r)
+                    scores[d] = (s + (matching - 1) / (total - q.scale) ** 2) * ((total - 1) / total)
+        elif isinstance(q, query.Not):
+            scores = dict.fromkeys(self._all.difference(self._run(q.query)), 1.0)
+        elif isinstance(q, query.AndNot):
+            scores = self._run(q.a)
+            for d in self._run(q.b):
+                scores.pop(d, None)
+        elif isinstance(q, query.AndMaybe):
+            scores = self._run(q.a)
+            for d, s in self._run(q.b).items():
+                if d in scores:
+                    scores[d] += s
+        elif isinstance(q, query.Require):
+            scores, required = self._run(q.a), self._run(q.b)
+            scores = {d: s for d, s in scores.items() if d in required}
+        elif isinstance(q, query.NumericRange) and q.fieldname == "year":  # constant score, as whoosh
+            low, high = q.start, q.end
+            return {d: float(boost) for d, y in self._years.items()
+                    if (low is None or y > low or (y == low and not q.startexcl))
+                    and (high is None or y < high or (y == high and not q.endexcl))}
+        elif isinstance(q, query.Every):
+            scores = dict.fromkeys(self._all, 1.0)
+        else:  # ranges (year:>2015) and anything rarer: whoosh finds the documents, each scores the boost
+            return dict.fromkeys(self._searcher.docs_for_query(q), float(boost))
+        return {d: s * boost for d, s in scores.items()} if boost != 1 else scores
+
+    def _phrase(self, fieldname: str, words: list[bytes]) -> Scores:
+        """Documents with the words next to each other in this order, scored as the sum of the words."""
+        if not words:
+            return {}
+        scores = _sum_all([self._term(fieldname, w) for w in words])
+        if len(words) == 1 or not scores:
+            return scores
+        masks = [self._term_positions(fieldname, w) for w in words]
+        first, rest = masks[0], masks[1:]
+        for d in list(scores):
+            mask = first[d]
+            for other in rest:
+                mask = (mask << 1) & other[d]
+                if not mask:
+                    del scores[d]
+                    break
+        return scores
+
     # -- search --
 
     def _filter(self, filters: dict[str, list[str]]) -> query.Query | None:
@@ -392,6 +618,21 @@ class SearchIndex:
                     raise QueryError(f"no record has {facet} '{value}'{hint}")
             clauses.append(query.Or([query.Term(facet, v.lower()) for v in values]))
         return query.And(clauses) if clauses else None
+
+    def _allowed(self, narrowed: query.Query | None) -> frozenset[int] | None:
+        if narrowed is None:
+            return None
+        key = repr(narrowed)
+        if key not in self._filter_cache:
+            self._filter_cache[key] = frozenset(self._run(narrowed))
+        return self._filter_cache[key]
+
+    def _scores(self, q: query.Query, allowed: frozenset[int] | None) -> Scores:
+        self._read_terms = set()
+        scores = self._run(q)
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d in allowed}
+        return scores
 
     def search(self, text: str = "", *, country: str | Iterable[str] | None = None,
                topic: str | Iterable[str] | None = None, challenge: str | Iterable[str] | None = None,
@@ -409,32 +650,43 @@ class SearchIndex:
         if limit is not None and limit < 1:
             raise QueryError("the limit must be 1 or more")
         check_syntax(text)
-        narrowed = self._filter(filters)
-        matched, results, ranked = "all", None, True
+        allowed = self._allowed(self._filter(filters))
+        matched, scores, q = "all", None, query.NullQuery
         if text:
             q = self._parse("all", text)
             errors = list(_errors(q))
             if errors:
                 raise QueryError(f"cannot read the query: {errors[0]}")
-            docs = self._matching(q, narrowed)
-            if not docs and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
+            scores = self._scores(q, allowed)
+            if not scores and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
                 q, matched = self._parse("any", text), "any"
-                docs = self._matching(q, narrowed)
-            # ranking may skip blocks of postings that cannot reach the top: fast, but it does not see every
-            # match, so the total and the facets come from the unscored set of matching documents above
-            results = self._searcher.search(q, filter=narrowed, limit=limit)
-        if results is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
-            results = self._searcher.search(query.Every(), filter=narrowed, limit=limit, sortedby="order")
-            docs, ranked = results.docs(), False
-        words = self._query_words(q) if ranked else frozenset()
-        hits = [self._hit(h, words) for h in results]
-        counts = Counter(chain.from_iterable(self._facts[d] for d in docs))
+                scores = self._scores(q, allowed)
+        if scores is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
+            docs: Iterable[int] = self._all if allowed is None else allowed
+            listed = [d for d in self._order if d in docs]
+            top, words, total = listed[:limit] if limit else listed, frozenset(), len(listed)
+            hits = [self._hit(d, None, words) for d in top]
+        else:
+            docs = scores.keys()
+            floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
+            top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
+            words, total = self._query_words(q), len(scores)
+            hits = [self._hit(d, scores[d], words) for d in top]
+        suggestion = self.suggest(text) if text and not total else None
+        return SearchResults(text, filters, total, hits, self._facet_counts(docs, total), matched, suggestion)
+
+    def _facet_counts(self, docs: Iterable[int], total: int) -> dict[str, dict[str, int]]:
+        """Facet -> value -> matches; when most records match, counted from the few that do not."""
+        if total * 2 > len(self._all):
+            counts = self._counts.copy()
+            counts.subtract(chain.from_iterable(self._facts[d] for d in self._all.difference(docs)))
+        else:
+            counts = Counter(chain.from_iterable(self._facts[d] for d in docs))
         facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            facet, value = key.split("\0", 1)
-            facets[facet][value] = n
-        suggestion = self.suggest(text) if text and not docs else None
-        return SearchResults(text, filters, len(docs), hits, facets, matched, suggestion)
+        for (facet, value), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if n > 0:
+                facets[facet][value] = n
+        return facets
 
     def suggest(self, text: str) -> str | None:
         """The query with each unknown word replaced by the closest word in the catalogue, if any differs."""
@@ -455,26 +707,20 @@ class SearchIndex:
         fixed = _WORD.sub(fix, text)
         return fixed if fixed != text else None
 
-    def _matching(self, q: query.Query, narrowed: query.Query | None) -> set[int]:
-        docs = set(self._searcher.docs_for_query(q))
-        if narrowed is not None:
-            key = repr(narrowed)
-            if key not in self._filter_cache:
-                self._filter_cache[key] = frozenset(self._searcher.docs_for_query(narrowed))
-            docs &= self._filter_cache[key]
-        return docs
-
     def _query_words(self, q: query.Query) -> frozenset[str]:
-        """The indexed forms (stems, and what prefixes and typos expand to) the query looks for in any text."""
-        terms = q.existing_terms(self._searcher.reader(), expand=True)
-        return frozenset(t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms
+        """The indexed forms (stems, and what prefixes and typos expand to) the query looks for in any text: the
+        terms the query just read, except those it excludes."""
+        excluded = {(t.fieldname, self._bytes(t.fieldname, t.text)) for n in _negated(q) for t in n.leaves()
+                    if isinstance(t, query.Term)}
+        return frozenset(t.decode("utf-8") for f, t in self._read_terms - excluded
                          if f in ("text", "title", "summary", "content"))
 
-    def _hit(self, hit: Any, words: frozenset[str]) -> Hit:
-        stored, facts = hit.fields(), hit["facts"]
+    def _hit(self, docnum: int, score: float | None, words: frozenset[str]) -> Hit:
+        stored = self._searcher.stored_fields(docnum)
+        facts = stored["facts"]
         snippet = ""
         for name in ("summary", "content") if words else ():
-            snippet = highlight.highlight(stored[name], words, _TEXT, _FRAGMENTER, _Marks(), top=2)
+            snippet = _snippet(stored[name], words)
             if snippet:
                 break
         if not snippet:
@@ -483,7 +729,7 @@ class SearchIndex:
         return Hit(
             id=stored["id"], kind=stored["kind"], title=stored["title"],
             path=f"{FOLDERS[stored['kind']]}/{stored['id']}/",
-            score=round(hit.score, 4) if hit.score is not None and words else 0.0,
+            score=round(score, 4) if score is not None and words else 0.0,
             snippet=" ".join(snippet.split()),
             countries=facts["countries"], phases=facts["phases"], topics=facts["topics"],
             challenges=facts["challenges"], lead_actor=facts["lead_actor"], status=facts["status"],
@@ -491,35 +737,110 @@ class SearchIndex:
 
     # -- related practices --
 
+    def _text_neighbours(self) -> dict[int, list[tuple[int, float]]]:
+        """For every practice, the practices whose content shares its key terms, with whoosh's more-like-this
+        score (Bo1 key terms, BM25F), computed for all practices in one pass over the content postings."""
+        if self._neighbours is not None:
+            return self._neighbours
+        practices = {self._docnums[p] for p in self._practices}
+        count = self._reader.doc_count_all()
+        avg = self._searcher.avg_field_length("content") or 1
+        lengths = self._field_lengths("content")
+        vectors: dict[int, list[tuple[float, bytes]]] = {d: [] for d in practices}
+        best: dict[bytes, list[tuple[float, int]]] = {}  # term -> the practices where it scores highest
+        for btext in self._reader.lexicon("content"):
+            ids, weights = self._read("content", btext)
+            idf = self._searcher.idf("content", btext)
+            f = sum(weights) / count  # Bo1: how common the term is in the collection
+            bo1_factor, bo1_add = math.log2((1.0 + f) / f), math.log2(1.0 + f)
+            scored = []
+            for d, w in zip(ids, weights, strict=False):
+                if d in practices:
+                    vectors[d].append((w * bo1_factor + bo1_add, btext))
+                    scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
+            best[btext] = heapq.nlargest(_TERM_DOCS, scored)
+        neighbours = {}
+        for d, vector in vectors.items():
+            acc: dict[int, float] = {}
+            for boost, btext in heapq.nsmallest(_KEY_TERMS, vector, key=lambda v: (-v[0], v[1])):
+                for score, other in best[btext]:
+                    acc[-other] = acc.get(-other, 0.0) + boost * score
+            acc.pop(d, None)
+            neighbours[d] = heapq.nsmallest(_CANDIDATES, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+        self._neighbours = neighbours
+        return neighbours
+
     def related(self, practice_id: str, limit: int = 3) -> list[str]:
-        """Practices most like this one: shared words (whoosh more-like-this over the text) and shared
-        topics, challenges, formats and kinds of participants; nothing below a floor of likeness."""
+        """Practices most like this one: shared words (more-like-this over the text) and shared topics,
+        challenges, formats and kinds of participants; nothing below a floor of likeness."""
         if practice_id not in self._docnums:
             raise QueryError(f"no record with id '{practice_id}'")
         mine = self._practices.get(practice_id)
         if mine is None:
             return []
-        # the text decides the candidates (one query, however large the catalogue); shared values rerank them
-        like = self._searcher.more_like(self._docnums[practice_id], "content", top=30, numterms=20,
-                                        filter=query.Term("kind", "practice"))
-        best = max((h.score for h in like), default=0.0) or 1.0
+        # the text decides most candidates; practices sharing a topic or challenge join them; shared values rerank
+        like = self._text_neighbours()[self._docnums[practice_id]]
+        best = max((s for _, s in like), default=0.0) or 1.0
+        text = {self._ids[d]: s / best for d, s in like}
+        for key in ("topics", "challenges"):
+            for value in mine[key]:
+                text.update((p, 0.0) for p in self._sharing(key, value) if p not in text)
         scores = {}
-        for hit in like:
-            other = hit["id"]
+        for other, likeness in text.items():
             if other == practice_id:
                 continue
-            score = 0.5 * hit.score / best + 0.5 * _overlap(mine, self._practices[other])
+            score = 0.5 * likeness + 0.5 * _overlap(mine, self._practices[other])
             if score >= 0.25:
                 scores[other] = score
         return [i for i, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
+    def _sharing(self, key: str, value: str) -> list[str]:
+        """Practices with this topic or challenge (the first few by id: enough for candidates)."""
+        if not hasattr(self, "_by_value"):
+            by_value: dict[tuple[str, str], list[str]] = {}
+            for pid in sorted(self._practices):
+                for k in ("topics", "challenges"):
+                    for v in self._practices[pid][k]:
+                        by_value.setdefault((k, v), []).append(pid)
+            self._by_value = by_value
+        return self._by_value.get((key, value), [])[:_VALUE_DOCS]
 
-def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    a, b = set(a), set(b)
-    return len(a & b) / len(a | b) if a | b else 0.0
+
+def _negated(q: query.Query) -> Iterable[query.Query]:
+    if isinstance(q, query.Not):
+        yield q.query
+    elif isinstance(q, query.AndNot):
+        yield q.b
+        yield from _negated(q.a)
+    elif not q.is_leaf():
+        for child in q.children():
+            yield from _negated(child)
 
 
-def _overlap(a: dict[str, Any], b: dict[str, Any]) -> float:
+def _sum_all(runs: list[Scores]) -> Scores:
+    """Documents in every run, with the sum of their scores."""
+    if not runs:
+        return {}
+    if len(runs) == 1:
+        return dict(runs[0])
+    keys = set(min(runs, key=len)).intersection(*(r.keys() for r in runs))
+    return dict(zip(keys, map(sum, zip(*(map(r.__getitem__, keys) for r in runs), strict=False)), strict=False))
+
+
+def _sum_any(runs: list[Scores]) -> Scores:
+    """Documents in any run, with the sum of their scores."""
+    if len(runs) == 1:
+        return dict(runs[0])
+    keys = set().union(*runs)
+    return dict(zip(keys, map(sum, zip(*(map(r.get, keys, repeat(0.0)) for r in runs), strict=False)), strict=False))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _overlap(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> float:
     """How much two practices share in their structured values, 0 to 1; topics and challenges weigh most."""
     weights = {"topics": 0.35, "challenges": 0.25, "formats": 0.2, "participants": 0.1, "phases": 0.1}
     return sum(w * _jaccard(a[k], b[k]) for k, w in weights.items())
@@ -545,20 +866,41 @@ def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None,
 
 # --- the function for notebooks ------------------------------------------------------------------
 
-_OPEN: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int], ...], SearchIndex]] = {}
+#: root, cache -> (signature of the source files, the open index, when checked, how long the check took)
+_OPEN: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int], ...], SearchIndex, float, float]] = {}
+#: at most one full check a second where it is slow (stat'ing 6,000 files takes ~35 ms on a slow disk); a quick
+#: check of the folders' times still runs every call and sees records added, removed or saved by renaming
+_CHECK_EVERY, _SLOW_CHECK = 1.0, 0.005
+
+
+def _folders_signature(root: Path) -> tuple[int, ...]:
+    times = []
+    for folder in [FOLDERS[k] for k in KINDS] + ["bibliography"]:
+        try:
+            times.append(os.stat(root / folder).st_mtime_ns)
+        except OSError:
+            times.append(0)
+    return tuple(times)
 
 
 def open_index(root: str | Path = ".", cache_dir: str | Path | None = None) -> SearchIndex:
     """The catalogue's index, kept open between calls and reopened only after its files changed."""
     root = Path(root).resolve()
     key = (root, cache_folder(root, cache_dir).resolve())
-    signature = _signature(root)
-    if key in _OPEN and _OPEN[key][0] == signature:
-        return _OPEN[key][1]
-    if key in _OPEN:
+    entry = _OPEN.get(key)
+    now = time.monotonic()
+    folders = _folders_signature(root)
+    if entry and entry[3] > _SLOW_CHECK and now - entry[2] < _CHECK_EVERY and entry[0][0] == folders:
+        return entry[1]
+    signature = (folders, *_signature(root))
+    took = time.monotonic() - now
+    if entry and entry[0] == signature:
+        _OPEN[key] = (signature, entry[1], now, took)
+        return entry[1]
+    if entry:
         _OPEN.pop(key)[1].close()
     opened = SearchIndex.open(root, cache_dir)
-    _OPEN[key] = (signature, opened)
+    _OPEN[key] = (signature, opened, now, took)
     return opened
 
 
