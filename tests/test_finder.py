@@ -1,6 +1,9 @@
+
 """The practice finder page, its data file, related practices on pages, and site-search settings."""
 
 import json
+
+import yaml
 
 from conftest import REPO
 from reskb.finder import DATA_FILE, FINDER_PAGE
@@ -41,7 +44,8 @@ def test_data_file_has_one_plain_object_per_practice(catalogue):
 
 def test_finder_page_holds_the_full_table_without_javascript(catalogue):
     page = build_pages(load(catalogue))[FINDER_PAGE]
-    assert "reskb_scripts:\n- assets/reskb/finder.js" in page
+    meta = yaml.safe_load(page.split("---\n")[1])
+    assert meta["reskb_scripts"] == ["assets/reskb/finder.js"]
     assert f"[Download every practice as JSON]({DATA_FILE}){{: #reskb-finder-data }}" in page
     assert '<div id="reskb-finder" class="reskb-finder" role="search" aria-label="Filter practices"></div>' in page
     assert "| Practice | Countries | Phases of custody | Lead actor | Topics | Challenges addressed | Status | Evidence |" \
@@ -62,8 +66,8 @@ def test_computed_related_practices_follow_the_named_ones(catalogue):
 
 def test_record_pages_rank_first_in_site_search(catalogue):
     pages = build_pages(load(catalogue))
-    assert "search:\n  boost: 2\n" in pages["practices/norway-family-meetings.md"]
-    assert "search:\n  boost: 2\n" in pages["topics/family-support.md"]
+    for path in ("practices/norway-family-meetings.md", "topics/family-support.md"):
+        assert yaml.safe_load(pages[path].split("---\n")[1])["search"] == {"boost": 2}, path
 
 
 # --- the built site -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ MARKDOWN_FIELDS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)  # a record is itself: identity comparison and hashing, never a deep compare of its data
 class Record:
     kind: str
     doc: Document

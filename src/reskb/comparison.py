@@ -7,7 +7,9 @@ downloads and the compare page's JavaScript without any contributor Markdown or 
 
 from __future__ import annotations
 
+import heapq
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -107,7 +109,15 @@ def comparison_rows(group: Group) -> list[list[str]]:
 
 
 def groups(cat: Catalogue) -> list[Group]:
-    """Every group with at least MIN_GROUP practices: one per topic, then one per kind of format."""
+    """Every group with at least MIN_GROUP practices: one per topic, then one per kind of format
+    (computed once per catalogue: every practice page asks for its groups)."""
+    cached = cat.__dict__.get("_comparison_groups")
+    if cached is None:
+        cached = cat.__dict__["_comparison_groups"] = _groups(cat)
+    return cached
+
+
+def _groups(cat: Catalogue) -> list[Group]:
     out = []
     for topic in sorted(cat.topics.values(), key=lambda t: t.title.lower()):
         practices = cat.practices_for("topic", topic.id)
@@ -122,7 +132,13 @@ def groups(cat: Catalogue) -> list[Group]:
 
 
 def groups_of(cat: Catalogue, record: Record) -> list[Group]:
-    return [g for g in groups(cat) if record in g.practices]
+    by_record = cat.__dict__.get("_groups_by_record")
+    if by_record is None:
+        by_record = cat.__dict__["_groups_by_record"] = {}
+        for group in groups(cat):
+            for practice in group.practices:
+                by_record.setdefault(practice.id, []).append(group)
+    return by_record.get(record.id, [])
 
 
 def compare_url(ids: list[str]) -> str:
@@ -190,10 +206,9 @@ def compare_with(cat: Catalogue, record: Record) -> str:
     and one that shares its topics (most shared first), plus the comparison tables it appears in."""
     page = f"practices/{record.id}.md"
     root = _up(page)
-    topics = set(record.data.get("topics", []))
-    others = sorted((p for p in cat.practices.values() if p is not record),
-                    key=lambda p: (-len(topics & set(p.data.get("topics", []))), p.title.lower()))
-    similar = [p for p in others if topics & set(p.data.get("topics", []))][:8]
+    shared = Counter(p for t in set(record.data.get("topics", [])) for p in cat.practices_for("topic", t)
+                     if p is not record)  # only practices sharing a topic: never a pass over the whole catalogue
+    similar = heapq.nsmallest(8, shared, key=lambda p: (-shared[p], p.title.lower()))
     items = "".join(f'<li><a href="{escape(root + compare_url([record.id, p.id]))}">{escape(p.title)}</a></li>'
                     for p in similar)
     tables = "".join(f'<li><a href="{escape(root + g.url)}">{escape(g.title)}</a></li>' for g in groups_of(cat, record))

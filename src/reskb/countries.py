@@ -21,13 +21,21 @@ def by_country(cat: Catalogue) -> dict[str, list[Record]]:
 
 def topic_matrix(cat: Catalogue) -> list[tuple[Record, dict[str, list[Record]]]]:
     """Rows of the country × topic matrix: each topic that has practices, with its practices per country."""
+    cached = cat.__dict__.get("_topic_matrix")  # every country page reads it: build it once
+    if cached is not None:
+        return cached
     rows = []
+    order = {code: i for i, code in enumerate(cat.countries)}
     for topic in sorted(cat.topics.values(), key=lambda t: t.title.lower()):
         practices = cat.practices_for("topic", topic.id)
         if not practices:
             continue
-        cells = {code: [p for p in practices if code in p.data["countries"]] for code in cat.countries}
-        rows.append((topic, {code: ps for code, ps in cells.items() if ps}))
+        cells: dict[str, list[Record]] = {}
+        for practice in practices:
+            for code in practice.data["countries"]:
+                cells.setdefault(code, []).append(practice)
+        rows.append((topic, dict(sorted(cells.items(), key=lambda item: order[item[0]]))))
+    cat.__dict__["_topic_matrix"] = rows
     return rows
 
 

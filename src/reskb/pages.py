@@ -6,11 +6,11 @@ Markdown already checked by the validator; plain-text fields (titles, names) are
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from typing import Any
 
-import yaml
 from pybtex.database import BibliographyData
 
 from . import comparison, countries
@@ -62,7 +62,9 @@ def front_matter(title: str, description: str = "", **extra: Any) -> str:
     if description:
         meta["description"] = _plain(description)[:300]
     meta.update(extra)
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+    # each value as JSON, which YAML reads as a flow value: the same data as yaml.safe_dump, many times faster
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 def fence(text: str, lang: str) -> str:

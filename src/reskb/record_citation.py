@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.plugin import find_plugin
 
 from .catalogue import FOLDERS, Record, country_name
 
+#: looked up once: `to_string("bibtex")` scans every installed package's entry points on each call
+_BIBTEX_WRITER = find_plugin("pybtex.database.output", "bibtex")()
 SITE_NAME = "Resocialisation Knowledge Base"
 PUBLISHER = "Resocialisation Knowledge Base contributors"
 KIND_NAMES = {"practice": "Practice", "challenge": "Challenge", "topic": "Topic"}
@@ -37,6 +40,14 @@ def citation_text(record: Record, site_url: str) -> str:
 
 
 def citation_bibtex(record: Record, site_url: str) -> str:
+    """The record's BibTeX entry, made once per record and address (its page and its download both need it)."""
+    cache = record.__dict__.setdefault("_bibtex", {})
+    if site_url not in cache:
+        cache[site_url] = _bibtex(record, site_url)
+    return cache[site_url]
+
+
+def _bibtex(record: Record, site_url: str) -> str:
     day = _date(record)
     entry = Entry("misc", fields={
         "title": "{" + record.title.replace("{", "").replace("}", "") + "}",
@@ -46,7 +57,7 @@ def citation_bibtex(record: Record, site_url: str) -> str:
         "url": record_url(record, site_url),
         "note": f"Version of {day.isoformat()}",
     }, persons={"author": [Person("{" + PUBLISHER + "}")]})
-    return BibliographyData({citation_key(record): entry}).to_string("bibtex").strip() + "\n"
+    return _BIBTEX_WRITER.to_string(BibliographyData({citation_key(record): entry})).strip() + "\n"
 
 
 def highwire_tags(record: Record, site_url: str) -> list[tuple[str, str]]:
