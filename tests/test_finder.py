@@ -1,4 +1,3 @@
-
 """The practice finder page, its data file, related practices on pages, and site-search settings."""
 
 import json
