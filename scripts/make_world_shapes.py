@@ -18,26 +18,13 @@ from pathlib import Path
 
 import pycountry
 
-from reskb.worldmap import simplify  # the same Douglas-Peucker the build uses
+from reskb.worldmap import decode_arcs, simplify  # the same code the build uses
 
 #: tolerance of the Douglas-Peucker simplification, in degrees (about 4 km): the map is drawn at
 #: a few kilometres per pixel at most, and the file stays small
 TOLERANCE = 0.04
 #: quantisation of the output, in degrees per unit
 QUANTUM = 0.01
-
-
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
 
 
 def country_key(geometry: dict) -> tuple[str, str]:

@@ -68,19 +68,25 @@ def text_colour(fill: str) -> str:
 
 # --- shapes -----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _topology() -> tuple[list[list[Point]], dict[str, tuple[str, list[list[list[int]]]]]]:
-    """Decoded arcs (lon, lat) and, per country key, its name and polygons as rings of arc indexes."""
-    raw = json.loads(resources.files("reskb").joinpath("data/world-countries.topo.json").read_text(encoding="utf-8"))
-    (sx, sy), (tx, ty) = raw["transform"]["scale"], raw["transform"]["translate"]
+def decode_arcs(topology: dict) -> list[list[Point]]:
+    """TopoJSON's delta-encoded, quantised arcs as absolute (lon, lat) points."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs = []
-    for arc in raw["arcs"]:
+    for arc in topology["arcs"]:
         x = y = 0
         points = []
         for dx, dy in arc:
             x, y = x + dx, y + dy
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
+    return arcs
+
+
+@lru_cache(maxsize=1)
+def _topology() -> tuple[list[list[Point]], dict[str, tuple[str, list[list[list[int]]]]]]:
+    """Decoded arcs (lon, lat) and, per country key, its name and polygons as rings of arc indexes."""
+    raw = json.loads(resources.files("reskb").joinpath("data/world-countries.topo.json").read_text(encoding="utf-8"))
+    arcs = decode_arcs(raw)
     countries = {}
     for geometry in raw["objects"]["countries"]["geometries"]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
