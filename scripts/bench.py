@@ -273,6 +273,7 @@ def main() -> None:
         for size in args.sizes:
             print(f"measuring {size} practices ...", file=sys.stderr, flush=True)
             rows.append(run(size, workdir, not args.no_serve))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # each size as soon as it is measured
     finally:
         if args.keep:
             print(f"kept {workdir}", file=sys.stderr)
