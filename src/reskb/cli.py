@@ -39,11 +39,12 @@ def cmd_pages(args: argparse.Namespace) -> int:
         _report(problems, "text", len(catalogue.all_records()))
         return 1
     out = Path(args.output)
-    for rel, text in build_pages(catalogue).items():
+    pages = build_pages(catalogue)
+    for rel, text in pages.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    print(f"wrote {len(build_pages(catalogue))} pages to {out}")
+    print(f"wrote {len(pages)} pages to {out}")
     return 0
 
 

@@ -10,6 +10,7 @@ It builds on the safe loader only (libyaml's where installed), and refuses alias
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,7 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
             if key in result:
                 raise fail(key_line, f"the field '{key}' appears twice in the same record "
                            f"(first on line {doc.lines[child]})",
-                           "keep one of them: YAML would otherwise silently drop the first", _dotted(child))
+                           "keep one of them: YAML would otherwise silently drop the first", dotted(child))
             doc.lines[child] = key_line
             result[key] = _build(value_node, child, doc, loader, fail, seen)
         return result
@@ -165,13 +166,13 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
         return [_build(item, (*pointer, i), doc, loader, fail, seen) for i, item in enumerate(node.value)]
     if node.tag not in _SAFE_TAGS:
         raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag; quote text instead",
-                   _dotted(pointer))
+                   dotted(pointer))
     if node.style == "|":
         doc.text_starts[pointer] = line + 1
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
-        raise fail(line, f"cannot read this value: {exc}", "quote it to keep it as text", _dotted(pointer)) from None
+        raise fail(line, f"cannot read this value: {exc}", "quote it to keep it as text", dotted(pointer)) from None
 
 
 def _kind(value: Any) -> str:
@@ -179,9 +180,21 @@ def _kind(value: Any) -> str:
         type(value), "an empty value" if value is None else type(value).__name__)
 
 
-def _dotted(pointer: Pointer) -> str:
+def dotted(pointer: Pointer) -> str:
     """`participants[2].role` style name of a field, as contributors see it."""
     out = ""
     for part in pointer:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def leaves(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
+    """(pointer, value) of every value in loaded data that is not a mapping or a list, depth first."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, (*pointer, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, (*pointer, i))
+    else:
+        yield pointer, value

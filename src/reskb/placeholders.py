@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .catalogue import Record
-from .loader import Pointer
+from .loader import Pointer, dotted, leaves
 from .problems import Problem
 
 MARKER = "TODO"
@@ -22,24 +22,6 @@ _MARKER = re.compile(r"\bTODO\b")
 
 def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and bool(_MARKER.search(value))
-
-
-def _dotted(pointer: Pointer) -> str:
-    out = ""
-    for part in pointer:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _marked(value: Any, pointer: Pointer = ()) -> Iterator[Pointer]:
-    if is_placeholder(value):
-        yield pointer
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _marked(item, (*pointer, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _marked(item, (*pointer, i))
 
 
 def _schema_node(kind: str, pointer: Pointer) -> dict[str, Any]:
@@ -72,9 +54,9 @@ def _hint(kind: str, pointer: Pointer) -> str:
 
 def placeholder_problems(record: Record) -> list[Problem]:
     """One error for every value that still holds the marker."""
-    return [Problem(record.path, record.doc.line_of(pointer), _dotted(pointer),
+    return [Problem(record.path, record.doc.line_of(pointer), dotted(pointer),
                     f"still holds the placeholder {MARKER} from the template", _hint(record.kind, pointer))
-            for pointer in _marked(record.data)]
+            for pointer, value in leaves(record.data) if is_placeholder(value)]
 
 
 def mask(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:

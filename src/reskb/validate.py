@@ -23,7 +23,7 @@ from referencing import Registry, Resource
 
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .citations import Reference, citation_lines, finish_references, load_bib_file
-from .loader import LoadError, Pointer, load_yaml
+from .loader import LoadError, Pointer, dotted, leaves, load_yaml
 from .placeholders import mask, placeholder_problems
 from .problems import Problem, display_path
 
@@ -153,7 +153,7 @@ def check_schema(record: Record) -> Iterator[Problem]:
 def _explain(record: Record, error: jsonschema.ValidationError) -> Iterator[Problem]:
     pointer: Pointer = tuple(error.absolute_path)
     doc = record.doc
-    name = _dotted(pointer)
+    name = dotted(pointer)
     value = error.instance
     kind = error.validator
     hint = error.schema.get("x-hint", "") if isinstance(error.schema, dict) else ""
@@ -162,13 +162,13 @@ def _explain(record: Record, error: jsonschema.ValidationError) -> Iterator[Prob
         field = missing.group(1) if missing else "?"
         props = error.schema.get("properties", {})
         about = _first_sentence(props.get(field, {}).get("description", ""))
-        yield Problem(record.path, doc.line_of(pointer), _dotted((*pointer, field)),
+        yield Problem(record.path, doc.line_of(pointer), dotted((*pointer, field)),
                       "this required field is missing", f"add '{field}:'. {about}".strip())
     elif kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(allowed)):
             close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
-            yield Problem(record.path, doc.line_of((*pointer, extra)), _dotted((*pointer, extra)),
+            yield Problem(record.path, doc.line_of((*pointer, extra)), dotted((*pointer, extra)),
                           f"unknown field '{extra}'",
                           f"did you mean '{close[0]}'?" if close else "allowed fields here: " + ", ".join(allowed))
     elif kind == "enum":
@@ -235,13 +235,6 @@ def _kind(value: Any) -> str:
 
 def _first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "." if text else ""
-
-
-def _dotted(pointer: Pointer) -> str:
-    out = ""
-    for part in pointer:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 # --- references ----------------------------------------------------------------------------
@@ -350,21 +343,12 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
                               "add the work to a .bib file in bibliography/, or write \\@ for a plain @")
 
 
-def _strings(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*pointer, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*pointer, i))
-
-
 def _check_text(record: Record) -> Iterator[Problem]:
     """No raw HTML anywhere, no invisible control characters, links only to http(s) and mailto."""
-    for pointer, text in _strings(record.data):
-        line, name = record.doc.line_of(pointer), _dotted(pointer)
+    for pointer, text in leaves(record.data):
+        if not isinstance(text, str):
+            continue
+        line, name = record.doc.line_of(pointer), dotted(pointer)
         tag_match = _TAG.search(text)
         if tag_match:
             tag = text[tag_match.start():tag_match.start() + 30].split(">")[0] + ">"
