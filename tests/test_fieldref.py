@@ -3,19 +3,20 @@ from reskb.fieldref import END, START, field_reference
 from reskb.validate import schema
 
 
-def _all_fields(node, prefix=""):
+def all_fields(node, prefix=""):
+    """Every field name in a schema as the field reference writes it (`format.kinds`, `participants[].role`)."""
     for name, sub in node.get("properties", {}).items():
         yield f"{prefix}{name}"
         if "properties" in sub:
-            yield from _all_fields(sub, f"{prefix}{name}.")
+            yield from all_fields(sub, f"{prefix}{name}.")
         if "properties" in sub.get("items", {}):
-            yield from _all_fields(sub["items"], f"{prefix}{name}[].")
+            yield from all_fields(sub["items"], f"{prefix}{name}[].")
 
 
 def test_reference_lists_every_schema_field():
     text = field_reference()
     for kind in ("practice", "challenge", "topic"):
-        for name in _all_fields(schema(kind)):
+        for name in all_fields(schema(kind)):
             assert f"| `{name}` |" in text, (kind, name)
 
 

@@ -15,6 +15,7 @@ from reskb.pages import build_pages
 from reskb.provenance import changes, check_edit_base, recent_page
 from reskb.validate import load_catalogue, schema
 from sitecheck import build_site, parse
+from test_fieldref import all_fields
 
 EDIT = "https://git.example.org/network/reskb/edit/main/"
 
@@ -128,16 +129,8 @@ def test_published_schemas_resolve_each_other_from_the_site(real_site):
 def test_contributor_page_lists_every_schema_field(real_site):
     html = (real_site / "contributing/index.html").read_text()
 
-    def fields(node, prefix=""):
-        for name, sub in node.get("properties", {}).items():
-            yield f"{prefix}{name}"
-            if "properties" in sub:
-                yield from fields(sub, f"{prefix}{name}.")
-            if "properties" in sub.get("items", {}):
-                yield from fields(sub["items"], f"{prefix}{name}[].")
-
     for kind in ("practice", "challenge", "topic"):
-        for name in fields(schema(kind)):
+        for name in all_fields(schema(kind)):
             assert f"<code>{name}</code>" in html, (kind, name)
     for heading in ("Steps: from fork to merged pull request", "An annotated example record",
                     "How references are added", "Editor support", "Review checklist", "Field reference"):
