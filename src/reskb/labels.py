@@ -26,6 +26,7 @@ ENUM_LABELS: dict[str, str] = {
     "not-evaluated": "Not evaluated",
     "evaluation-planned": "Evaluation planned",
     "reported-outcomes": "Outcomes reported, no formal evaluation",
+    "evaluated-findings-unavailable": "Evaluated: findings not available",
     "evaluated-positive": "Evaluated: positive effects",
     "evaluated-mixed": "Evaluated: mixed effects",
     "evaluated-no-effect": "Evaluated: no effect found",
