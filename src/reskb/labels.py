@@ -82,6 +82,8 @@ PROVENANCE_LABELS = {
     "practice": "Practice",
     "challenge": "Challenge",
     "topic": "Topic",
+    "evaluation": "Evaluation",
+    "glossary": "Glossary term",
     "added": "Added",
     "reviewed": "Reviewed",
     "recent_title": "Recently added and updated",

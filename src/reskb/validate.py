@@ -74,7 +74,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             record = Record(kind, doc, shown)
             problems += list(check_schema(record))
             placeholders += placeholder_problems(record)
-            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("title"), str):
+            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
                 _add_record(catalogue, record, path, problems)
     _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
