@@ -108,7 +108,7 @@ class TermLinker:
 
         def replace(match: re.Match[str]) -> str:
             record = self.targets[" ".join(match.group(1).split()).casefold()]
-            if record.id in seen:
+            if record.id in seen or _in_proper_name(match):
                 return match.group(0)
             seen.add(record.id)
             return f'[{match.group(1)}]({rel(page, f"glossary/{record.id}.md")} "{self.hover[record.id]}")'
@@ -134,6 +134,15 @@ class TermLinker:
             out.append(self.pattern.sub(replace, line[last:]))
             lines[i] = "".join(out)
         return "\n".join(lines)
+
+
+def _in_proper_name(match: re.Match[str]) -> bool:
+    """'Desistance and Disengagement Programme' names a programme: a capitalised match followed by more
+    capitalised words (directly or after 'and', 'of', 'for') is part of a name, not a use of the term."""
+    return match.group(1)[0].isupper() and bool(_NAME_GOES_ON.match(match.string, match.end()))
+
+
+_NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
 
 
 # --- pages ---------------------------------------------------------------------------------

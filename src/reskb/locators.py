@@ -9,7 +9,7 @@ it, so the validator reports it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from .catalogue import Record
@@ -74,17 +74,18 @@ def _covers(entries: list[dict[str, Any]], kind: str, value: str) -> bool:
     return False
 
 
-def check_cited_locators(record: Record) -> Iterator[Problem]:
-    """Every section or page cited in the text appears among the record's `references:` for that key."""
+def check_cited_locators(record: Record, known: Collection[str]) -> Iterator[Problem]:
+    """Every section or page cited in the text appears among the record's `references:` for that key
+    (`known`: the keys in the bibliography; unknown keys are reported by another check)."""
     listed = _listed(record)
     for field, text in record.markdown_texts():
         pointer = pointer_of(field)
         for key, locator, line in citations_with_lines(text):
             parsed = parse_locator(locator) if locator else None
-            if parsed is None or key not in listed:
+            if parsed is None or key not in known:
                 continue  # an unknown key is reported elsewhere; a locator of another form is not checked
             kind, value = parsed
-            if _covers(listed[key], kind, value):
+            if _covers(listed.get(key, []), kind, value):
                 continue
             entry = f'section: "{value}"' if kind == "section" else f'pages: "{value}"'
             where = f'section "{value}"' if kind == "section" else f"p. {value}"

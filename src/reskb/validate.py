@@ -281,7 +281,7 @@ def check_links_between_records(catalogue: Catalogue) -> Iterator[Problem]:
     for record in catalogue.all_records():
         yield from _check_ids(catalogue, record)
         yield from _check_citations(catalogue, record)
-        yield from check_cited_locators(record)
+        yield from check_cited_locators(record, catalogue.references)
         yield from curation.check(record)
         yield from _check_text(record)
         if record.kind in ("practice", "evaluation"):
