@@ -72,7 +72,8 @@ def finder_page(catalogue: Catalogue) -> str:
 
     page = FINDER_PAGE
     intro = ("Every practice in one table. Narrow it by country, phase of custody, topic, challenge, lead actor, "
-             "status, evidence and the design of its evaluation studies; the filters are kept in the page address, so a filtered view can be shared "
+             "status, evidence and the design of its evaluation studies; the filters are kept in the page address, "
+             "so a filtered view can be shared "
              "or bookmarked. Tick two to four practices to compare them side by side.")
     out = [front_matter("Practice finder", intro, search={"boost": 0.5}, hide=["navigation", "toc"],
                         reskb_scripts=[SCRIPT], reskb_styles=[STYLE]),

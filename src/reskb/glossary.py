@@ -56,7 +56,7 @@ def check(catalogue: Catalogue) -> Iterator[Problem]:
                               f"unknown topic id '{value}'",
                               f"did you mean '{close[0]}'?" if close else "the topic ids are the file names in topics/")
         pointers = [("term",)] + [("aliases", i) for i in range(len(forms(record)) - 1)]
-        for pointer, form in zip(pointers, forms(record)):
+        for pointer, form in zip(pointers, forms(record), strict=True):
             key = " ".join(form.split()).casefold()
             name = "term" if pointer == ("term",) else f"aliases[{pointer[1]}]"
             other = seen.get(key)

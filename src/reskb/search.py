@@ -36,8 +36,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import bm25
 
-from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 from . import evaluations
+from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 from .labels import label
 from .plaintext import plain_text
 from .problems import Problem

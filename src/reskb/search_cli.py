@@ -105,7 +105,8 @@ def _text(results, bold: bool) -> str:  # type: ignore[no-untyped-def]
         lines += ["", f"{n:>2}. {hit.title}  [{' · '.join(f for f in facts if f)}]", f"    {hit.path}",
                   f"    {marks(hit.snippet)}"]
     names = {"kind": "Kinds", "country": "Countries", "topic": "Topics", "challenge": "Challenges",
-             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence", "design": "Evidence designs"}
+             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence",
+             "design": "Evidence designs"}
     facet_lines = []
     for facet, counts in results.facets.items():
         if counts:

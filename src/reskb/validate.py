@@ -21,9 +21,9 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
+from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .citations import Reference, citation_lines, finish_references, load_bib_file
-from . import curation, evaluations, glossary
 from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
 from .locators import check_cited_locators
 from .placeholders import mask, placeholder_problems
