@@ -105,3 +105,10 @@ def test_new_glossary_term_writes_term_field(studies, capsys):
                  "--date", "2026-02-01"]) == 0
     text = (studies / "glossary/exit-work.yaml").read_text()
     assert "term: Exit work" in text and "\ntitle:" not in text
+
+
+def test_forms_with_regex_characters_are_literal(studies):
+    edit(studies / TERM, "aliases: [desisting]", 'aliases: [desisting, "C++ (desist.)"]')
+    edit(studies / "practices/hessen-case-meetings.yaml", "meet before release", "meet about C++ (desist.) and more")
+    page = build_pages(load(studies))["practices/hessen-case-meetings.md"]
+    assert page.count("](../glossary/desistance.md") == 1 and "[C++ (desist.)](../glossary/desistance.md" in page
