@@ -153,3 +153,19 @@ def test_new_evaluation_template_validates_after_filling(studies, capsys):
     capsys.readouterr()
     assert main(["validate", str(studies)]) == 1
     assert "evaluations/pilot-evaluation.yaml" in capsys.readouterr().out
+
+
+def test_strict_build_of_studies_fixture(tmp_path):
+    """End to end: MkDocs builds the study, term and list pages with --strict, and their links resolve."""
+    from sitecheck import broken_links, build_site, parse
+
+    result = build_site(STUDIES / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    study = (tmp_path / "site/evaluations/norway-interviews/index.html").read_text(encoding="utf-8")
+    assert "<h1" in study and "Interviews with families in Norway" in study and "<table>" in study
+    practice = tmp_path / "site/practices/norway-family-meetings/index.html"
+    page = parse(practice)
+    assert any(link.startswith("../../evaluations/norway-comparison/") for link in page.links)
+    assert any(link.startswith("../../glossary/desistance/") for link in page.links)
+    assert (tmp_path / "site/glossary/index.html").is_file() and (tmp_path / "site/data/evaluations.csv").is_file()
+    assert broken_links(tmp_path / "site", "/fixture/") == []
