@@ -69,13 +69,47 @@ def test_each_rule_names_file_line_and_field(studies, validate, old, new, expect
     assert any(expected in line for line in out), "\n".join(out)
 
 
-def test_practice_saying_it_has_no_study_gets_a_warning(studies, validate):
+def test_status_contradicting_the_studies_is_an_error_naming_the_status_they_give(studies, validate):
     edit(studies / "practices/norway-family-meetings.yaml", "status: evaluated-positive", "status: not-evaluated")
     code, out, _ = validate(studies)
-    assert code == 0
-    assert any("practices/norway-family-meetings.yaml:26: warning: evidence.status: evidence status 'not-evaluated', "
-               "yet 2 evaluation record(s) name this practice (norway-comparison, norway-interviews)" in line
-               for line in out), out
+    assert code == 1
+    assert any("practices/norway-family-meetings.yaml:26: evidence.status: evidence status 'not-evaluated', but its "
+               "evaluation record(s) (norway-comparison, norway-interviews) give 'evaluated-positive' "
+               "(hint: set 'status: evaluated-positive'" in line for line in out), out
+
+
+@pytest.mark.parametrize("study_edits, expected", [
+    ([], "evaluated-positive"),  # quasi-experimental, fewer reconvictions
+    ([("direction: positive\nreferences", "direction: no-effect\nreferences")], "evaluated-no-effect"),
+    ([("direction: positive\nreferences", "direction: negative\nreferences")], "evaluated-negative"),
+    # a design that cannot show effects: the same finding no longer counts as an effect
+    ([("design: quasi-experimental", "design: process")], "evaluated-effects-not-measured"),
+    ([("design: quasi-experimental", "design: pre-post"), ("measure: reoffending", "measure: implementation")],
+     "evaluated-effects-not-measured"),
+    ([("direction: positive\nreferences", "direction: not-reported\nreferences"), ("design: quasi-experimental", "design: none")],
+     "evaluated-effects-not-measured"),  # the interview study still reports engagement
+])
+def test_status_derived_from_the_studies(studies, study_edits, expected):
+    from reskb.evaluations import derived_status
+
+    path = studies / "evaluations/norway-comparison.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in study_edits:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    cat, _ = load_catalogue(studies)  # the practice's own status may now disagree: that error is tested above
+    assert derived_status(cat.indexes["evaluation"]["norway-family-meetings"]) == expected
+
+
+def test_studies_whose_findings_are_all_unreported_give_findings_unavailable(studies):
+    from reskb.evaluations import derived_status
+
+    cat = load(studies)
+    interviews = cat.evaluations["norway-interviews"]
+    interviews.data["outcomes"] = [{**o, "direction": "not-reported"} for o in interviews.data["outcomes"]]
+    assert derived_status([interviews]) == "evaluated-findings-unavailable"
+    assert derived_status([]) is None
 
 
 def test_pages_for_each_study_the_list_and_the_practice(studies):

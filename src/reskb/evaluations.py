@@ -1,8 +1,10 @@
 """Evaluation studies (`evaluations/<id>.yaml`): checks, the strongest design of a practice's studies,
 their pages and their rows in the exports.
 
-A practice's own `evidence.status` stays as its sources say; the studies recorded for it are listed on
-its page with the strongest design among them.
+Where no study is recorded, a practice's `evidence.status` stays as its sources say. Where studies are
+recorded, the status is derived from them (`derived_status`) and the validator holds the record to it, so
+that every page, list and export shows the same value; the studies are listed on the practice's page with
+the strongest design among them.
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ NO_STUDY = "no-study"
 INDEX_PAGE = "evaluations/index.md"
 DATA_JSON = "data/evaluations.json"
 DATA_CSV = "data/evaluations.csv"
-#: statuses saying there is no evaluation, which a recorded study contradicts
-_NO_STUDY_STATUSES = ("unknown", "not-evaluated", "evaluation-planned")
+#: designs that can show an effect (a comparison over time or with others); the rest cannot
+EFFECT_DESIGNS = ("randomised", "quasi-experimental", "pre-post")
+#: outcomes about the people a practice serves, as against how it was run
+EFFECT_MEASURES = ("reoffending", "attitudes", "wellbeing", "social-reintegration", "engagement")
+_STATUS_OF_DIRECTION = {"positive": "evaluated-positive", "negative": "evaluated-negative",
+                        "no-effect": "evaluated-no-effect"}
 
 
 def word(code: str) -> str:
@@ -51,6 +57,23 @@ def _rank(record: Record) -> int:
 def strongest_design(catalogue: Catalogue, practice_id: str) -> str | None:
     studies = studies_of(catalogue, practice_id)
     return studies[0].data["design"] if studies else None
+
+
+def derived_status(studies: list[Record]) -> str | None:
+    """The evidence status that a practice's studies support (None when it has none).
+
+    Effects count only from designs that can show them; any other reported finding means the practice
+    was evaluated without its effects being measured; studies whose findings are all unreported leave
+    it at 'evaluated-findings-unavailable'."""
+    if not studies:
+        return None
+    outcomes = [(s.data.get("design"), o) for s in studies for o in s.data.get("outcomes") or []
+                if isinstance(o, dict) and isinstance(o.get("direction"), str) and o["direction"] != "not-reported"]
+    directions = {o["direction"] for design, o in outcomes
+                  if design in EFFECT_DESIGNS and o.get("measure") in EFFECT_MEASURES}
+    if directions:
+        return _STATUS_OF_DIRECTION.get(directions.pop(), "evaluated-mixed") if len(directions) == 1 else "evaluated-mixed"
+    return "evaluated-effects-not-measured" if outcomes else "evaluated-findings-unavailable"
 
 
 def designs_of(catalogue: Catalogue, practice_id: str) -> list[str]:
@@ -77,12 +100,13 @@ def check(catalogue: Catalogue) -> Iterator[Problem]:
     for practice in known.values():
         status = practice.get("evidence.status")
         studies = catalogue.indexes["evaluation"].get(practice.id, [])
-        if studies and status in _NO_STUDY_STATUSES:
+        expected = derived_status(studies)
+        if expected and status != expected:
             yield Problem(practice.path, practice.doc.line_of(("evidence", "status")), "evidence.status",
-                          f"evidence status '{status}', yet {len(studies)} evaluation record(s) name this practice "
-                          f"({', '.join(s.id for s in studies)})",
-                          "set the status the sources give for the evaluated practice, e.g. evaluated-positive, or "
-                          "check the evaluation's practices:", "warning")
+                          f"evidence status '{status}', but its evaluation record(s) ({', '.join(s.id for s in studies)}) "
+                          f"give '{expected}'",
+                          f"set 'status: {expected}': with studies recorded, the status follows their designs and "
+                          "findings; effects count only from randomised, quasi-experimental or pre-post designs")
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ ENUM_LABELS: dict[str, str] = {
     "evaluation-planned": "Evaluation planned",
     "reported-outcomes": "Outcomes reported, no formal evaluation",
     "evaluated-findings-unavailable": "Evaluated: findings not available",
-    "evaluated-implementation": "Evaluated: implementation only, effects not measured",
+    "evaluated-effects-not-measured": "Evaluated: effects not measured",
     "evaluated-positive": "Evaluated: positive effects",
     "evaluated-mixed": "Evaluated: mixed effects",
     "evaluated-no-effect": "Evaluated: no effect found",
