@@ -6,6 +6,7 @@ import os
 import pytest
 
 from conftest import REPO, edit
+from reskb.cache_dir import catalogue_cache
 from reskb.cli import main
 from reskb.search import CatalogueInvalid, QueryError, SearchIndex, ensure_index, related_practices, search
 
@@ -52,10 +53,11 @@ def test_the_index_reflects_the_edit_after_a_rebuild(catalogue, tmp_path):
     assert ids(search("imams", root=catalogue, cache_dir=tmp_path)) == ["hessen-case-meetings"]
 
 
-def test_default_cache_is_under_the_catalogue_root(catalogue):
+def test_default_cache_is_in_the_user_cache_folder_not_the_checkout(catalogue, user_cache):
     ensure_index(catalogue)
-    assert (catalogue / ".cache" / "reskb-search" / "index").is_dir()
-    assert ".cache/" in (REPO / ".gitignore").read_text()
+    assert not (catalogue / ".cache").exists()
+    assert (catalogue_cache(catalogue, "search") / "index").is_dir()
+    assert user_cache in catalogue_cache(catalogue, "search").parents
 
 
 def test_an_invalid_catalogue_is_not_indexed(catalogue, tmp_path):
