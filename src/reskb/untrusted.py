@@ -24,6 +24,8 @@ _SNIPPET_LINE = re.compile(r"^([ \t]*)(;*)(-+8<-+)", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^( {0,3})(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
 #: admonitions and collapsible blocks (`!!! type "title"`, `??? type`): their type becomes a class
 _ADMONITION = re.compile(r"^([ \t]*)(!!!|\?\?\?\+?)", re.MULTILINE)
+#: a `{` after an even number of backslashes: `\\{` is already text, `\\\\{` is a backslash and a brace
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 _LANGUAGE = re.compile(r"[\w+#.-]*")
 
 
@@ -37,7 +39,7 @@ def inert_markdown(markdown: str) -> str:
     (attr_list), fence headers reduced to their language, admonition markers escaped."""
 
     def prose(part: str) -> str:
-        part = part.replace("{", "\\{")
+        part = _UNESCAPED_BRACE.sub(lambda m: m.group(1) + "\\{", part)
         return _ADMONITION.sub(lambda m: m.group(1) + "\\" + m.group(2), part)
 
     def fence_header(match: re.Match[str]) -> str:
