@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import re
 import shutil
 import signal
 import threading
@@ -13,8 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import FIXTURE
+from conftest import FIXTURE, REPO, edit
+from reskb.cli import main
 from sitecheck import build_site
 
 BASE = (FIXTURE / "practices/norway-family-meetings.yaml").read_text(encoding="utf-8")
@@ -470,3 +474,213 @@ def test_symbolic_link_is_refused(catalogue, validate, tmp_path):
     code, out, _ = validate(catalogue)
     assert code == 1
     assert any("practices/linked.yaml: symbolic links are not allowed here" in line for line in out)
+
+
+# --- 1. code execution from the checkout ----------------------------------------------------------
+
+
+class _Poison:
+    """Unpickling this creates the marker file: proof that a pickle from the checkout was loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):  # noqa: ANN204
+        return (open, (self.marker, "w"))
+
+
+def poisoned_index(folder: Path, marker: Path) -> None:
+    """A whoosh index whose table of contents unpickles _Poison."""
+    from whoosh import index
+
+    from reskb.search import _INDEX_NAME, SCHEMA
+
+    folder.mkdir(parents=True)
+    ix = index.create_in(folder, SCHEMA, indexname=_INDEX_NAME)
+    toc = ix._read_toc()
+    toc.segments, toc.generation = _Poison(marker), toc.generation + 1
+    toc.write(ix.storage, _INDEX_NAME)
+    ix.close()
+
+
+CLASSES["code execution"] = ["committed cache", "cache inside the checkout", "cache others can write",
+                             "symlinked cache"]
+
+
+def test_a_committed_poisoned_cache_never_runs(catalogue, tmp_path, capsys):
+    from whoosh import index
+
+    from reskb.search import _INDEX_NAME, content_hash
+
+    marker = tmp_path / "MARKER"
+    cache = catalogue / ".cache/reskb-search"  # where the cache lived, with a stamp that matches the records
+    poisoned_index(cache / "index", marker)
+    (cache / "stamp.json").write_text(json.dumps({"hash": content_hash(catalogue)}), encoding="utf-8")
+    index.open_dir(cache / "index", indexname=_INDEX_NAME).close()  # the poison is live: opening it runs it
+    assert marker.exists()
+    marker.unlink()
+
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert main(["search", "family", "--path", str(catalogue)]) == 0
+    assert "Family meetings in Norway" in capsys.readouterr().out
+    assert not marker.exists()
+
+
+def test_a_cache_inside_the_checkout_is_refused(catalogue, tmp_path, capsys):
+    marker = tmp_path / "MARKER"
+    poisoned_index(catalogue / ".cache/index", marker)
+    assert main(["search", "family", "--path", str(catalogue), "--cache", ".cache"]) == 1
+    assert "lies inside the catalogue folder" in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_a_cache_others_can_write_is_refused(catalogue, tmp_path):
+    from reskb.cache_dir import UnsafeCache
+    from reskb.search import SearchIndex
+
+    shared = tmp_path / "shared"
+    poisoned_index(shared / "index", tmp_path / "MARKER")
+    shared.chmod(0o777)
+    with pytest.raises(UnsafeCache, match="others can write to the cache folder"):
+        SearchIndex.open(catalogue, shared)
+    assert not (tmp_path / "MARKER").exists()
+
+
+def test_a_symlinked_cache_is_refused(catalogue, tmp_path):
+    from reskb.cache_dir import UnsafeCache
+    from reskb.search import SearchIndex
+
+    poisoned_index(tmp_path / "elsewhere/index", tmp_path / "MARKER")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache/index").symlink_to(tmp_path / "elsewhere/index")
+    with pytest.raises(UnsafeCache, match="is a symbolic link"):
+        SearchIndex.open(catalogue, tmp_path / "cache")
+    assert not (tmp_path / "MARKER").exists()
+
+
+# --- 4. symbolic links ------------------------------------------------------------------------------
+
+SYMLINKS = {  # name -> (link inside the catalogue, expected message)
+    "docs file to /etc/passwd": ("docs/leak.txt", "docs/leak.txt: symbolic links are not allowed here"),
+    "symlinked practices folder": ("practices", "practices: symbolic links are not allowed here"),
+    "link in a docs subfolder": ("docs/assets/x.css", "docs/assets/x.css: symbolic links are not allowed here"),
+    "bib file link": ("bibliography/other.bib", "bibliography/other.bib: symbolic links are not allowed here"),
+    "evaluations folder link": ("evaluations", "evaluations: symbolic links are not allowed here"),
+}
+CLASSES["file disclosure"] += list(SYMLINKS)
+
+
+@pytest.mark.parametrize("name", list(SYMLINKS))
+def test_symbolic_links_are_refused_by_validate_and_build(catalogue, validate, tmp_path, name):
+    link, expected = SYMLINKS[name]
+    target = tmp_path / "outside"
+    if link in ("practices", "evaluations"):
+        shutil.copytree(catalogue / "practices", target)
+        if link == "practices":
+            shutil.rmtree(catalogue / "practices")
+    else:
+        target.write_text(f"{SECRET}\n", encoding="utf-8")
+    (catalogue / link).parent.mkdir(parents=True, exist_ok=True)
+    (catalogue / link).symlink_to("/etc/passwd" if link == "docs/leak.txt" else target)
+    code, out, _ = validate(catalogue)
+    assert code == 1 and any(expected in line for line in out), out
+    if name in ("docs file to /etc/passwd", "symlinked practices folder"):
+        result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+        assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / "site").exists()
+
+
+# --- 6. CI annotations ------------------------------------------------------------------------------
+
+ANNOTATIONS = {
+    "newline in a file name": "practices/x\n::error file=README.md::pwned.yaml",
+    "stop-commands in a file name": "practices/x\r\n::stop-commands::token.yaml",
+    "percent, colon and comma in a file name": "practices/a%0A,b:c.yaml",
+    "newline in a value": None,
+}
+CLASSES["ci annotations"] = list(ANNOTATIONS)
+
+
+@pytest.mark.parametrize("name", list(ANNOTATIONS))
+def test_github_annotations_cannot_be_injected(catalogue, validate, name):
+    path = ANNOTATIONS[name]
+    if path:
+        (catalogue / path).write_text(BASE, encoding="utf-8")
+    else:
+        edit(catalogue / "practices/norway-family-meetings.yaml", "status: pilot",
+             'status: "pilot\\n::error file=x::pwned"')
+    code, out, _ = validate(catalogue, "--format", "github")
+    assert code == 1
+    for line in out:
+        assert line.startswith(("::error file=", "::warning file=")), line
+        command, _, message = line[2:].partition("::")
+        properties = command.split(" ", 1)[1]
+        assert "\n" not in line and "\r" not in line
+        assert properties.count(",") <= 1 and all(p.split("=", 1)[0] in ("file", "line") for p in properties.split(","))
+    if path and not name.startswith("percent"):
+        assert any("the file name contains control characters" in line for line in out)
+    if name.startswith("percent"):
+        assert any("file=practices/a%250A%2Cb%3Ac.yaml" in line for line in out), out
+
+
+# --- 7. validate passes => the build passes (the build refuses the same, cleanly) ---------------------
+
+BUILD_REFUSES = ["30 February", "year 9999", "folder named like a record"]
+
+
+@pytest.mark.parametrize("name", BUILD_REFUSES)
+def test_the_build_refuses_what_validate_reports_without_a_traceback(catalogue, tmp_path, name):
+    _, target, content, expected = next(c for c in CASES if c[0] == name)
+    write_case(catalogue, target, content)
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+# --- 10. the workflow --------------------------------------------------------------------------------
+
+WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
+CLASSES["workflow"] = ["least privilege", "no pull_request_target", "no persisted credentials", "pinned actions",
+                       "security policy"]
+
+
+def workflow(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_workflows_run_with_least_privilege_on_pull_requests(path):
+    data = workflow(path)
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as true
+    assert "pull_request_target" not in triggers and "workflow_run" not in triggers
+    assert data["permissions"] == {"contents": "read"}
+    for job in data["jobs"].values():
+        for grant, level in job.get("permissions", {}).items():
+            assert level != "write" or job.get("if", "").find("pull_request") != -1 or grant in ("pages", "id-token")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_actions_are_pinned_and_checkout_keeps_no_credentials(path):
+    for job in workflow(path)["jobs"].values():
+        for step in job.get("steps", []):
+            if "uses" not in step:
+                continue
+            action, _, ref = step["uses"].partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{step['uses']} is not pinned to a commit"
+            if action == "actions/checkout":
+                assert step.get("with", {}).get("persist-credentials") is False
+
+
+def test_security_policy_and_code_owners():
+    policy = (REPO / "SECURITY.md").read_text(encoding="utf-8")
+    for words in ("Trusted", "Untrusted", "Reporting a vulnerability", "CODEOWNERS"):
+        assert words in policy
+    owners = (REPO / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    for path in ("/src/", "/mkdocs.yml", "/docs/", "/.github/", "/pyproject.toml"):
+        assert any(line.split()[0] == path for line in owners.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def test_every_class_has_at_least_three_cases():
+    assert set(CLASSES) == {"code execution", "attributes", "attribute values", "file disclosure",
+                            "denial of service", "ci annotations", "validate = build", "smaller gaps", "workflow"}
+    assert all(len(names) >= 3 for names in CLASSES.values()), {k: len(v) for k, v in CLASSES.items()}
