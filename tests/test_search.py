@@ -105,9 +105,11 @@ def test_phrases_operators_and_fields(real):
 
 
 def test_all_words_first_then_any_word(real):
-    results = real.search("family support after release", kind="practice")
+    results = real.search("family support after release", kind="practice", limit=None)
     assert results.matched == "any"  # no practice has all four words
-    assert ids(results)[0] == "austria-social-network-meetings"
+    assert "austria-social-network-meetings" in ids(results)  # (not "first": a new record may rank higher)
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
     assert real.search("family release", kind="practice").matched == "all"
 
 
