@@ -15,7 +15,6 @@ from collections.abc import Iterator
 _ATTRIBUTES = re.compile(r"(?<!\\)(?:\\\\)*(\{[^\n{}]*\})")
 _SNIPPET = re.compile(r"^[ \t]*;*-+8<-+", re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_OPENERS = re.compile(r"(?<!\\)(?:\\\\)*(\[|\]\()")
 _INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
 _QUOTES = re.compile(r"^[ \t]*((?:>[ \t]*)+)", re.MULTILINE)
 _EMPHASIS_RUN = re.compile(r"[*_~]{7,}")
@@ -40,7 +39,7 @@ def markdown_problems(text: str) -> Iterator[tuple[int, str, str]]:
     if snippet:
         yield (_line(text, snippet.start()), "'--8<--' (a snippet marker) is not allowed in record text",
                "write the text itself; to show the marker, put it inside other text")
-    yield from _bracket_work(text)
+    yield from _bracket_work(text)  # a list: at most one problem
     for match in _INDENT.finditer(text):
         width = len(match.group(0).expandtabs(4))
         if width > MAX_INDENT and match.end() < len(text) and text[match.end()] != "\n":
@@ -58,17 +57,47 @@ def markdown_problems(text: str) -> Iterator[tuple[int, str, str]]:
                "use at most three for emphasis; write \\* for a literal one")
 
 
-def _bracket_work(text: str) -> Iterator[tuple[int, str, str]]:
-    """An upper bound on Python-Markdown's link scanning: every `[` and `](` may scan to the end of its
-    paragraph. Ordinary citations and links cost little; thousands of unclosed brackets cost a lot."""
+def _bracket_work(text: str) -> list[tuple[int, str, str]]:
+    """Python-Markdown's link scanning, estimated from above: each `[` scans to its matching `]`, each `](`
+    to its matching `)`, or to the end of the paragraph when there is none. A closing bracket counts only
+    with no backtick between it and its opener (a code span could hide it from Markdown) and when it is
+    not escaped. Citations and links cost little; thousands of unclosed brackets cost a lot."""
     work, start = 0, 0
-    ends = [m.start() for m in _BLANK_LINE.finditer(text)] + [len(text)]
-    for end in ends:
-        for match in _OPENERS.finditer(text, start, end):
-            work += end - match.start(1)
-            if work > MAX_BRACKET_WORK:
-                yield (_line(text, match.start(1)), "this text has too many '[' brackets (or unclosed links) "
-                       "for its paragraphs' length", "close each bracket, write \\[ for a bracket that is not a "
-                       "link or citation, or split long paragraphs")
-                return
+    for end in [m.start() for m in _BLANK_LINE.finditer(text)] + [len(text)]:
+        work += _paragraph_work(text, start, end)
+        if work > MAX_BRACKET_WORK:
+            return [(_line(text, start), "this text has too many '[' brackets (or unclosed links) for its "
+                     "paragraphs' length", "close each bracket, write \\[ for a bracket that is not a link or "
+                     "citation, or split long paragraphs")]
         start = end
+    return []
+
+
+def _paragraph_work(text: str, start: int, end: int) -> int:
+    work = 0
+    brackets: list[int] = []  # open '[' positions
+    parens: list[tuple[int, bool]] = []  # open '(' positions, and whether a link target starts there
+    last_backtick = -1
+    escaped = False
+    for i in range(start, end):
+        char = text[i]
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "`":
+            last_backtick = i
+        elif char == "[":
+            brackets.append(i)
+        elif char == "]" and brackets:
+            opened = brackets.pop()
+            work += i - opened if last_backtick < opened else end - opened
+        elif char == "(":
+            parens.append((i, i > start and text[i - 1] == "]"))
+        elif char == ")" and parens:
+            opened, link = parens.pop()
+            if link:
+                work += i - opened if last_backtick < opened else end - opened
+    work += sum(end - opened for opened in brackets) + sum(end - opened for opened, link in parens if link)
+    return work
