@@ -215,6 +215,10 @@ hostile("denial of service", "bib macro used many times", "bibliography/hostile.
 hostile("denial of service", "bib deep braces", "bibliography/hostile.bib",
         "@misc{deep, title = " + "{" * 100_000 + "x" + "}" * 100_000 + "}\n", "braces are nested 100001 deep")
 
+hostile("denial of service", "bib of 1,001 works", "bibliography/hostile.bib",
+        "".join(f"@misc{{many{i}, title={{T}}, year={{2020}}}}\n" for i in range(1_001)),
+        "bibliography/hostile.bib:1001: the bibliography holds more than 1,000 works")
+
 # 7. whatever the build trips on, validate reports first
 hostile("validate = build", "30 February", "practices/hostile.yaml",
         practice("last_reviewed: 2026-01-15", "last_reviewed: 2026-02-30"),

@@ -19,7 +19,10 @@ from .problems import Problem
 #: characters a .bib file may amount to once every macro is expanded
 MAX_EXPANDED_CHARS = 4_000_000
 MAX_BRACE_DEPTH = 20
+#: works in the whole bibliography: formatting costs ~3 ms a work, so this bounds validation to seconds
+MAX_ENTRIES = 1_000
 
+_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]")
 _STRING = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
 _NAME = re.compile(r"\s*([^\s=#{}\"(),]+)\s*=")
 _WORD = re.compile(r"[A-Za-z_][^\s=#{}\"(),%']*")
@@ -78,6 +81,9 @@ def _scan_value(text: str, i: int, sizes: dict[str, int]) -> tuple[int, int]:
 def limit_problems(text: str, shown: str) -> list[Problem]:
     """What would make pybtex take unbounded time or memory: macros expanding past the limit, and
     braces nested too deeply. Linear in the file's length."""
+    entries = [m for m in _ENTRY.finditer(text) if m.group(1).lower() not in ("string", "comment", "preamble")]
+    if len(entries) > MAX_ENTRIES:
+        return [too_many_entries(shown, _line(text, entries[MAX_ENTRIES].start()))]
     depth = deepest = deepest_at = 0
     for match in re.finditer(r"[{}]", text):
         depth = depth + 1 if match.group(0) == "{" else max(depth - 1, 0)
@@ -105,6 +111,11 @@ def limit_problems(text: str, shown: str) -> list[Problem]:
         if total > MAX_EXPANDED_CHARS:
             return [_too_large(shown, _line(text, word.start()))]
     return []
+
+
+def too_many_entries(shown: str, line: int) -> Problem:
+    return Problem(shown, line, "", f"the bibliography holds more than {MAX_ENTRIES:,} works",
+                   "keep only the works that records cite")
 
 
 def _too_large(shown: str, line: int) -> Problem:

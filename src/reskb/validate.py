@@ -21,7 +21,7 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
-from .bibtex_safety import url_problems
+from .bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import checkout_problems
 from .citations import Reference, citation_lines, finish_references, load_bib_file
@@ -252,6 +252,9 @@ def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) 
         text = path.read_text(encoding="utf-8-sig", errors="replace") if refs else ""
         problems += bib_problems
         for ref in refs:
+            if len(catalogue.references) >= MAX_ENTRIES:
+                problems.append(too_many_entries(shown, ref.line))
+                return
             if ref.key in catalogue.references:
                 first = catalogue.references[ref.key]
                 problems.append(Problem(shown, ref.line, ref.key, f"the BibTeX key '{ref.key}' is already used in "
