@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/bench.py                  # 100, 1,000 and 5,000 practices
     .venv/bin/python scripts/bench.py --sizes 100 1000 # a quicker run
+    .venv/bin/python scripts/bench.py --hostile        # worst-case inputs instead (scripts/hostile_bench.py)
 
 For each size it generates a realistic catalogue in a temporary folder (practices with challenges,
 topics and references in proportion, Markdown bodies with citations) and measures: validation time;
@@ -271,7 +272,17 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` rebuild measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON as well")
+    parser.add_argument("--hostile", action="store_true",
+                        help="measure validate and build on worst-case inputs (limits: 15 s, 1 GB) instead")
     args = parser.parse_args()
+    if args.hostile:
+        from hostile_bench import print_hostile, run_hostile
+
+        rows = run_hostile()
+        print_hostile(rows)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        return
     workdir = Path(tempfile.mkdtemp(prefix="reskb-bench-"))
     rows = []
     try:

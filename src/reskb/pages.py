@@ -19,6 +19,7 @@ from .citations import Reference, render_citations
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
+from .untrusted import inert_markdown, markdown_url
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
                   "glossary": "glossary"}
@@ -80,8 +81,8 @@ def cite_path(record: Record) -> str:
 
 def _plain(markdown: str) -> str:
     """Markdown summary reduced to text for meta descriptions (citations and markup removed)."""
-    text = re.sub(r"\[[^\[\]]*@[^\[\]]*\]", "", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[[^\[\]@]*@[^\[\]]*\]", "", markdown)  # each pattern linear: no part can match two ways
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
     text = " ".join(re.sub(r"[*_`#>]", "", text).split())
     return re.sub(r"\s+([.,;:])", r"\1", text)
 
@@ -101,9 +102,9 @@ class PageBuilder:
         """Contributor Markdown with citations as links to this page's reference list, or, for text
         shown on another page (`elsewhere` is that page), to the bibliography."""
         if not elsewhere:
-            return render_citations(markdown, self.cat.references)
+            return inert_markdown(render_citations(markdown, self.cat.references))
         target = rel(elsewhere, "bibliography.md").replace("{", "{{").replace("}", "}}") + "#{key}"
-        return render_citations(markdown, self.cat.references, target)
+        return inert_markdown(render_citations(markdown, self.cat.references, target))
 
     def reference_list(self, page: str, record: Record) -> str:
         locators: dict[str, list[str]] = {}
@@ -232,7 +233,7 @@ class PageBuilder:
         if related:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
         if data.get("links"):
-            out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({x['url']})" for x in data["links"]] + [""]
+            out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({markdown_url(x['url'])})" for x in data["links"]] + [""]
         out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 

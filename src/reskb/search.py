@@ -1,7 +1,8 @@
 """Full-text search over every record: a whoosh index behind a small interface.
 
-The index lives in a cache folder (default `<catalogue>/.cache/reskb-search/`) and is rebuilt only
-when the records or the bibliography change (a content hash of those files). One `SearchIndex`
+The index lives in a cache folder (default: this user's cache folder, one per catalogue; never inside
+the checkout, see cache_dir.py) and is rebuilt only when the records or the bibliography change (a
+content hash of those files). One `SearchIndex`
 keeps one searcher open for all its queries, so a query never reopens the index.
 
     from reskb.search import search
@@ -37,6 +38,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import bm25
 
 from . import evaluations
+from .cache_dir import catalogue_cache, check_cache_folder
 from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 from .labels import label
 from .plaintext import plain_text
@@ -44,7 +46,6 @@ from .problems import Problem
 
 #: modules whose code decides what the index holds: a change to them rebuilds every cached index
 _CODE = ("search.py", "plaintext.py", "labels.py", "catalogue.py", "evaluations.py")
-DEFAULT_CACHE = Path(".cache") / "reskb-search"
 _INDEX_NAME = "reskb"
 
 _TEXT = StemmingAnalyzer()  # lowercase, stop words, Porter stemming: "reintegrate" finds "reintegration"
@@ -202,7 +203,7 @@ def source_files(root: Path) -> list[Path]:
     """The files an index is built from: every record and every BibTeX file."""
     folders = [(root / FOLDERS[k], ".yaml") for k in KINDS] + [(root / "bibliography", ".bib")]
     return sorted(p for folder, suffix in folders if folder.is_dir()
-                  for p in folder.iterdir() if p.suffix == suffix and not p.name.startswith("."))
+                  for p in folder.iterdir() if p.suffix == suffix and not p.name.startswith(".") and p.is_file())
 
 
 def content_hash(root: Path) -> str:
@@ -233,7 +234,10 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def cache_folder(root: Path, cache_dir: str | Path | None = None) -> Path:
-    folder = Path(cache_dir) if cache_dir else DEFAULT_CACHE
+    """The index folder: `cache_dir` (relative to root) when given, else this user's cache for the catalogue."""
+    if not cache_dir:
+        return catalogue_cache(root, "search")
+    folder = Path(cache_dir)
     return folder if folder.is_absolute() else Path(root) / folder
 
 
@@ -250,7 +254,7 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
     """Build the index unless the cache already holds one of the same content; True when it was built.
     The catalogue is loaded and validated only when a build is needed."""
     root = Path(root)
-    cache = cache_folder(root, cache_dir)
+    cache = check_cache_folder(cache_folder(root, cache_dir), root)  # before anything in it is read
     digest = content_hash(root)
     if _read_stamp(cache).get("hash") == digest and index.exists_in(cache / "index", indexname=_INDEX_NAME):
         return False

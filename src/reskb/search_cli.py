@@ -39,11 +39,12 @@ def add_search_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     search.add_argument("--limit", type=int, default=10, help="hits to show (default 10); facets count every match")
     search.add_argument("--json", action="store_true", help="print machine-readable results with facets")
     search.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
-    search.add_argument("--cache", help="index folder (default: .cache/reskb-search/ in the catalogue folder)")
+    search.add_argument("--cache", help="index folder outside the catalogue (default: reskb/search/ in your cache folder)")
     search.set_defaults(func=run_search)
 
 
 def run_search(args: argparse.Namespace) -> int:
+    from .cache_dir import UnsafeCache
     from .cli import _site_url
     from .search import CatalogueInvalid, QueryError, SearchIndex
 
@@ -55,7 +56,7 @@ def run_search(args: argparse.Namespace) -> int:
             results = index.search(args.query, limit=args.limit, **filters)
             if filters and not results.total and args.query:
                 unfiltered = index.search(args.query, limit=1).total
-    except QueryError as exc:
+    except (QueryError, UnsafeCache) as exc:
         print(f"reskb search: {exc}", file=sys.stderr)
         return 1
     except CatalogueInvalid as exc:
