@@ -13,6 +13,8 @@ pytest_plugins = ["site_fixtures"]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 REPO = Path(__file__).resolve().parent.parent
+#: the seed catalogue, frozen: fixed facts and numbers about a realistic catalogue (see its README)
+SEED = REPO / "tests" / "fixtures" / "seed"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import REPO
+from conftest import SEED
 from reskb.comparison import (
     NOT_RECORDED,
     compare_data,
@@ -23,7 +23,7 @@ from reskb.validate import load_catalogue
 
 @pytest.fixture(scope="module")
 def real():
-    catalogue, problems = load_catalogue(REPO)
+    catalogue, problems = load_catalogue(SEED)
     assert not [p for p in problems if p.severity == "error"]
     return catalogue
 

@@ -9,10 +9,11 @@ import pytest
 import yaml
 
 from conftest import REPO, edit
+from reskb.catalogue import FOLDERS
 from reskb.contributing import expand_field_reference, site_files
 from reskb.fieldref import field_reference
 from reskb.pages import build_pages
-from reskb.provenance import changes, check_edit_base, recent_page
+from reskb.provenance import RECENT_LIMIT, changes, check_edit_base, recent_page
 from reskb.validate import load_catalogue, schema
 from sitecheck import build_site, parse
 from test_fieldref import all_fields
@@ -150,7 +151,8 @@ def test_field_reference_block_is_filled_at_build_time():
 def test_recent_and_contributing_pages_are_in_the_site(real_site):
     html = (real_site / "recent/index.html").read_text()
     assert "Recently added and updated" in html
-    for record in (REPO / "practices").glob("*.yaml"):
-        if yaml.safe_load(record.read_text()).get("added"):
-            assert f"../practices/{record.stem}/" in html
-            break
+    catalogue, _ = load_catalogue(REPO)
+    newest = changes(catalogue)[:RECENT_LIMIT]
+    assert newest
+    for _date, _what, record in newest:
+        assert f"../{FOLDERS[record.kind]}/{record.id}/" in html, record.id

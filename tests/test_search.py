@@ -5,23 +5,26 @@ import os
 
 import pytest
 
-from conftest import REPO, edit
+from conftest import REPO, SEED, edit
 from reskb.cache_dir import catalogue_cache
 from reskb.cli import main
 from reskb.search import CatalogueInvalid, QueryError, SearchIndex, ensure_index, related_practices, search
 
+FIXTURE = REPO / "tests" / "fixtures" / "catalogue"
+
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    """One index of the real catalogue for this module, in a temporary folder: tests never touch the repository."""
+    """One index of the seed catalogue (fixed facts, see tests/fixtures/seed) for this module, in a temporary
+    folder: tests never touch the repository."""
     folder = tmp_path_factory.mktemp("search-cache")
-    ensure_index(REPO, folder)
+    ensure_index(SEED, folder)
     return folder
 
 
 @pytest.fixture(scope="module")
 def real(cache):
-    with SearchIndex.open(REPO, cache) as index:
+    with SearchIndex.open(SEED, cache) as index:
         yield index
 
 
@@ -69,7 +72,7 @@ def test_an_invalid_catalogue_is_not_indexed(catalogue, tmp_path):
 
 def test_every_record_is_indexed(real):
     kinds = {f.stem for folder in ("practices", "challenges", "topics", "evaluations", "glossary")
-             for f in (REPO / folder).glob("*.yaml")}
+             for f in (SEED / folder).glob("*.yaml")}
     assert len(real) == len(kinds)
     assert real.search("", limit=None).total == len(kinds)
 
@@ -183,7 +186,7 @@ def test_query_syntax_errors_say_what_to_fix(real, query, message):
 
 
 def test_python_function_returns_plain_data(cache):
-    results = search("family", country="AT", root=REPO, cache_dir=cache, limit=None)
+    results = search("family", country="AT", root=SEED, cache_dir=cache, limit=None)
     assert "austria-social-network-meetings" in ids(results)  # more may come: expectations follow the data
     data = results.to_dict()
     assert json.loads(json.dumps(data)) == data  # plain dicts, lists, strings and numbers
@@ -191,15 +194,15 @@ def test_python_function_returns_plain_data(cache):
     assert austria["path"] == "practices/austria-social-network-meetings/"
     assert data["facets"]["country"]["AT"] == data["total"] == len(data["hits"])
     with pytest.raises(TypeError, match="unknown filter"):
-        search("family", land="AT", root=REPO, cache_dir=cache)
+        search("family", land="AT", root=SEED, cache_dir=cache)
 
 
 def test_python_function_keeps_one_index_open(cache):
     from reskb import search as module
 
-    search("family", root=REPO, cache_dir=cache)
+    search("family", root=SEED, cache_dir=cache)
     opened = [entry[1] for key, entry in module._OPEN.items() if key[1] == cache.resolve()]
-    search("prison", root=REPO, cache_dir=cache)
+    search("prison", root=SEED, cache_dir=cache)
     again = [entry[1] for key, entry in module._OPEN.items() if key[1] == cache.resolve()]
     assert len(opened) == 1 and again == opened  # the same open index answers the second query
 
@@ -214,31 +217,31 @@ def run(capsys, *args):
 
 
 def test_cli_lists_hits_with_snippets_and_facets(capsys, cache):
-    code, out, err = run(capsys, "family", "--path", str(REPO), "--cache", str(cache))
+    code, out, err = run(capsys, "family", "--path", str(SEED), "--cache", str(cache))
     assert code == 0, err
     assert "Social network meetings in Austria" in out and "practices/austria-social-network-meetings/" in out
     assert "**families**" in out  # highlighted where the output is not a terminal
-    austrian = search("family", country="AT", root=REPO, cache_dir=cache, limit=None).total
+    austrian = search("family", country="AT", root=SEED, cache_dir=cache, limit=None).total
     assert f"AT Austria ({austrian})" in out.split("Countries:")[1]
 
 
 def test_cli_country_filter(capsys, cache):
-    code, out, _ = run(capsys, "--country", "DK", "--path", str(REPO), "--cache", str(cache))
+    code, out, _ = run(capsys, "--country", "DK", "--path", str(SEED), "--cache", str(cache))
     assert code == 0
     assert "Copenhagen Coordination Unit" in out and "Rotterdam" not in out
     # fixed numbers belong to the fixture catalogue: there, no German practice mentions Norway
-    fixture = str(REPO / "tests/fixtures/catalogue")
+    fixture = str(FIXTURE)
     code, out, _ = run(capsys, "Norway", "--country", "DE", "--path", fixture, "--cache", str(cache / "fixture"))
     assert code == 0 and '0 record(s) match "Norway" with country DE' in out
     assert "1 record(s) match without the filters" in out
 
 
 def test_cli_json(capsys, cache):
-    code, out, _ = run(capsys, "family", "--json", "--limit", "50", "--path", str(REPO), "--cache", str(cache))
+    code, out, _ = run(capsys, "family", "--json", "--limit", "50", "--path", str(SEED), "--cache", str(cache))
     assert code == 0
     data = json.loads(out)
     hit = next(h for h in data["hits"] if h["id"] == "austria-social-network-meetings")
-    assert hit["url"] == "https://example.org/reskb/practices/austria-social-network-meetings/"
+    assert hit["url"] == "https://example.org/seed/practices/austria-social-network-meetings/"  # the seed's site_url
     assert hit["countries"] == ["AT"] and hit["kind"] == "practice"
     assert data["facets"]["country"]["AT"] == sum("AT" in h["countries"] for h in data["hits"])
     assert data["total"] == len(data["hits"])
@@ -247,10 +250,10 @@ def test_cli_json(capsys, cache):
 
 
 def test_cli_query_error_is_a_message_not_a_traceback(capsys, cache):
-    code, out, err = run(capsys, '"family', "--path", str(REPO), "--cache", str(cache))
+    code, out, err = run(capsys, '"family', "--path", str(SEED), "--cache", str(cache))
     assert code == 1 and out == ""
     assert err.startswith('reskb search: a phrase is not closed') and "Traceback" not in err
-    code, _, err = run(capsys, "x", "--lead-actor", "government", "--path", str(REPO), "--cache", str(cache))
+    code, _, err = run(capsys, "x", "--lead-actor", "government", "--path", str(SEED), "--cache", str(cache))
     assert code == 1 and "no record has lead_actor 'government'" in err
 
 
