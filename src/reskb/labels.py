@@ -54,6 +54,7 @@ HEADINGS = {
     "related": "Related practices",
     "references": "References",
     "at_a_glance": "At a glance",
+    "about": "Background",
 }
 
 FIELD_LABELS = {
@@ -113,4 +114,27 @@ FORMAT_GROUP_LABELS = {
     "training": "Staff training and train-the-trainer programmes",
     "risk-assessment": "Risk and needs assessment",
     "individual-support": "Individual support (mentoring, counselling, psychological, theological and practical support)",
+}
+
+#: the portal's badges and empty cells: one wording wherever a record says nothing
+PORTAL_LABELS = {
+    "not_recorded": "Not recorded",
+    "silent": "The sources are silent on",
+    "evidence": "Evidence",
+    "status": "Status",
+    "design": "Strongest design",
+    "checked": "Checked against its sources on",
+    "led_by": "Led by",
+    "website": "Website",
+}
+
+#: designs of evaluation studies (evaluations/ records), strongest first
+DESIGN_LABELS = {
+    "randomised": "Randomised trial",
+    "quasi-experimental": "Quasi-experimental",
+    "pre-post": "Before and after",
+    "mixed-methods": "Mixed methods",
+    "qualitative": "Qualitative",
+    "process": "Process evaluation",
+    "none": "No design stated",
 }

@@ -13,7 +13,8 @@ from typing import Any
 
 from pybtex.database import BibliographyData
 
-from . import comparison, countries
+from . import comparison, countries, listing
+from .badges import by_title, status_text, under_title
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import Reference, render_citations
 from .csv_export import csv_downloads
@@ -130,22 +131,7 @@ class PageBuilder:
         return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}" for r in records) + "\n"
 
     def practice_table(self, page: str, practices: list[Record]) -> str:
-        if not practices:
-            return "_No practices recorded yet._\n"
-        head = ["Practice", "Countries", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
-                FIELD_LABELS["frequency"], FIELD_LABELS["status"]]
-        rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for p in practices:
-            data = p.data
-            rows.append("| " + " | ".join([
-                link(page, p),
-                ", ".join(country_link(page, c) for c in data["countries"]),
-                ", ".join(label(x) for x in data["phases"]),
-                label(data["lead_actor"]) if data.get("lead_actor") else "–",
-                label(data.get("format", {}).get("frequency", "")) if data.get("format", {}).get("frequency") else "–",
-                label(data["status"]) if data.get("status") else "–",
-            ]) + " |")
-        return "\n".join(rows) + "\n"
+        return listing.practice_table(self.cat, page, practices)
 
     def footer(self, record: Record) -> str:
         page = record_path(record)
@@ -164,6 +150,7 @@ class PageBuilder:
         summary = _plain(record.data["summary"])
         return front_matter(record.title, record.data["summary"],
                             search={"boost": 2},  # in site search, records rank above pages that mention them
+                            tags=listing.search_tags(record),  # shown with each search result: kind and countries
                             highwire=[list(t) for t in highwire_tags(record, self.site_url)],
                             jsonld=json_ld(record, self.site_url, summary, topics, refs))
 
@@ -204,20 +191,16 @@ class PageBuilder:
                 facts.append((FIELD_LABELS["frequency"], how))
             if fmt.get("produces"):
                 facts.append((FIELD_LABELS["produces"], md_escape(fmt["produces"])))
-        if data.get("status"):
-            facts.append((FIELD_LABELS["status"], label(data["status"])))
-        for year in ("start_year", "end_year"):
-            if data.get(year):
-                facts.append((FIELD_LABELS[year], str(data[year])))
-        facts.append((FIELD_LABELS["evidence"], label(data["evidence"]["status"])))
+        facts.append((FIELD_LABELS["status"], status_text(record)))
+        facts.append((FIELD_LABELS["evidence"], listing.evidence_fact(self.cat, record)))
         for field, kind in (("topics", self.cat.topics), ("challenges", self.cat.challenges)):
             if data.get(field):
                 facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
 
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
-               self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
-        out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
-        out += ["", comparison.compare_with(self.cat, record), ""]
+               under_title(self.cat, record), "", listing.organisations_and_links(record),
+               self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", listing.glance(facts), "",
+               comparison.compare_with(self.cat, record), ""]
         for field in ("description", "why_promising", "considerations"):
             if data.get(field):
                 out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
@@ -229,19 +212,21 @@ class PageBuilder:
                     if i in self.cat.practices and i != record.id and self.cat.practices[i] not in related]
         if related:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
-        if data.get("links"):
-            out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({x['url']})" for x in data["links"]] + [""]
         out += [self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def grouping(self, record: Record, index: str) -> str:
-        """A challenge or topic page: its text, then every practice that names it."""
+        """A challenge or topic page: its summary, every practice that names it, then its text."""
         page, data = record_path(record), record.data
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", ""]
         if data.get("open_question"):
             out += ['!!! note "Open question"', "    The sources name this as a question for further discussion.", ""]
-        out += [self.text(data["summary"]), ""]
+        practices = sorted(self.cat.practices_for(index, record.id), key=by_title)
+        out += [self.text(data["summary"]), "", f"## {HEADINGS['practices']}", "",
+                listing.practice_cards(self.cat, page, practices, self.text),
+                comparison.topic_links(self.cat, record, page), ""]
         if data.get("description"):
+            out += [f"## {HEADINGS['about']}", ""]
             out += [self.text(data["description"]), ""]
         if data.get("responses"):
             out += [f"## {HEADINGS['responses']}", "", self.text(data["responses"]), ""]
@@ -251,9 +236,7 @@ class PageBuilder:
             challenges = [c for c in self.cat.challenges.values() if record.id in c.data.get("topics", [])]
             if challenges:
                 out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
-        out += [f"## {HEADINGS['practices']}", "", self.practice_table(page, self.cat.practices_for(index, record.id)),
-                comparison.topic_links(self.cat, record, page),
-                self.reference_list(page, record), self.footer(record)]
+        out += [self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def country(self, code: str) -> str:
@@ -265,8 +248,8 @@ class PageBuilder:
 
     def kind_index(self, kind: str, title: str, intro: str) -> str:
         page = f"{_SECTION_KINDS[kind]}/index.md"
-        records = sorted(self.cat.records[kind].values(), key=lambda r: r.title.lower())
-        out = [front_matter(title, intro), f"# {title}", "", intro, ""]
+        records = sorted(self.cat.records[kind].values(), key=by_title)
+        out = [front_matter(title, intro, search={"boost": 0.3}), f"# {title}", "", intro, ""]  # records rank first
         if kind == "practice":
             out.append(self.practice_table(page, records))
         else:
@@ -333,8 +316,10 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
+    files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
-    from .finder import DATA_FILE, practices_json
+    from .finder import DATA_FILE, SCRIPT_DATA, finder_script, practices_json
 
     files[DATA_FILE] = practices_json(catalogue, site_url or "/")
+    files[SCRIPT_DATA] = finder_script(catalogue, site_url or "/")
     return files
