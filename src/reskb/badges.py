@@ -45,13 +45,13 @@ def evidence_text(record: Record) -> str:
 
 
 def status_text(record: Record) -> str:
-    """Status with its years ("Pilot, since 2017"; "Ended, 2015–2018"); years alone are not a status."""
+    """Status with its years ("Pilot (since 2017)", "Ended (2015–2018)"); years alone read "Since 2018"."""
     data = record.data
     status = label(data["status"]) if data.get("status") else ""
     start, end = data.get("start_year"), data.get("end_year")
     years = f"{start}–{end}" if start and end else f"since {start}" if start else f"until {end}" if end else ""
     if status and years:
-        return f"{status}, {years}"
+        return f"{status} ({years})"
     return status or (years[0].upper() + years[1:] if years else NOT_RECORDED)
 
 
