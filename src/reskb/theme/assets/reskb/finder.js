@@ -98,7 +98,14 @@
     panel.append(form);
 
     var status = el("p", { id: "reskb-finder-shown", class: "reskb-finder__status", role: "status", "aria-live": "polite" });
-    var empty = el("div", { class: "admonition info reskb-finder__empty", hidden: "" });
+    var empty = el("div", { class: "admonition info reskb-finder__empty", role: "status" });
+    // built once: rebuilding it under a click (the word box's change event fires first) would swallow the click
+    empty.append(el("p", { class: "admonition-title" }, "No practice matches all these filters"));
+    var hint = el("p", {}, "Remove a filter or a word, or ");
+    var reset = el("button", { type: "button", class: "md-button" }, "clear all filters");
+    reset.addEventListener("click", function () { clearAll(); });
+    hint.append(reset, ". Several values of one filter show practices with any of them.");
+    empty.append(hint);
     var compare = el("p", { class: "reskb-finder__compare" });
     var compareLink = el("a", { class: "md-button md-button--primary", id: "reskb-finder-compare" }, "Compare selected");
     var compareNote = el("span", { class: "reskb-finder__note", id: "reskb-finder-compare-note" });
@@ -126,7 +133,7 @@
     function updateCompare() {
       var ok = selected.length >= MIN_COMPARE && selected.length <= MAX_COMPARE;
       if (ok) {
-        compareLink.href = compareBase.href.split("?")[0] + "?p=" + selected.map(encodeURIComponent).join(",");
+        compareLink.href = (location.protocol === "file:" ? compareBase.href.split("?")[0] : compareBase.pathname) + "?p=" + selected.map(encodeURIComponent).join(",");
         compareLink.removeAttribute("aria-disabled");
       } else {
         compareLink.removeAttribute("href");
@@ -183,17 +190,8 @@
       summary.textContent = active ? "Filters (" + active + ")" : "Filters";
       status.textContent = shown === rows.length ? "Showing all " + rows.length + " practices."
         : "Showing " + shown + " of " + rows.length + " practices.";
-      empty.hidden = shown > 0;
-      empty.textContent = "";
-      if (!shown) {
-        empty.append(el("p", { class: "admonition-title" }, "No practice matches all these filters"));
-        var hint = el("p", {}, "Remove a filter or a word, or ");
-        var reset = el("button", { type: "button", class: "md-button" }, "clear all filters");
-        reset.addEventListener("click", clearAll);
-        hint.append(reset, ". Several values of one filter show practices with any of them.");
-        empty.append(hint);
-      }
-      table.hidden = !shown;
+      empty.style.display = shown ? "none" : "";  // not `hidden`: the admonition style would show it again
+      table.style.display = shown ? "" : "none";
       if (updateAddress) {
         var params = new URLSearchParams();
         if (words.value.trim()) params.set("words", words.value.trim());
