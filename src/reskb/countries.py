@@ -167,7 +167,8 @@ def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
     out += ["## By topic", ""]
     for topic, cells in topic_matrix(cat):
         if code in cells:
-            out += [f"### {_md(topic.title)} {{ #{topic_anchor(topic.id)} }}", "",
+            # left out of site search: the topic's own page is the result to find
+            out += [f"### {_md(topic.title)} {{ #{topic_anchor(topic.id)} data-search-exclude }}", "",
                     "\n".join(f"- {link(page, p)}" for p in cells[code]), ""]
     out += ["---", "", f"[All countries]({rel(page, INDEX)}) · [{_md(name)} on the map]({rel(page, INDEX)}#map-{code.lower()})",
             ""]

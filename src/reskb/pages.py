@@ -242,7 +242,8 @@ class PageBuilder:
     def country(self, code: str) -> str:
         name = country_name(code)
         description = f"Practices for reintegrating radicalised offenders in {name}."
-        return countries.country_page(self.cat, code, front_matter(name, description, hide=["navigation"]))
+        return countries.country_page(self.cat, code, front_matter(name, description, hide=["navigation"],
+                                                                   search={"boost": 0.5}, tags=["Country"]))
 
     # --- index pages -----------------------------------------------------------------------
 
@@ -262,11 +263,13 @@ class PageBuilder:
 
     def countries_index(self) -> str:
         description = "Practices by country: a map, and which countries have which kinds of practice."
-        return countries.countries_index(self.cat, front_matter("Countries", description, hide=["navigation", "toc"]))
+        return countries.countries_index(self.cat, front_matter("Countries", description, hide=["navigation", "toc"],
+                                                                search={"boost": 0.3}))
 
     def bibliography(self) -> str:
         page = "bibliography.md"
-        out = [front_matter("Bibliography", "Every work the catalogue cites."), "# Bibliography", "",
+        out = [front_matter("Bibliography", "Every work the catalogue cites.", search={"boost": 0.5}, tags=["Sources"]),
+               "# Bibliography", "",
                "Every work cited in the catalogue, with the records and pages that cite it. "
                "Download them all as [BibTeX](data/references.bib).", ""]
         cited_by = self.cat.indexes["cited_by"]

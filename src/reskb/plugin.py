@@ -36,7 +36,8 @@ log = logging.getLogger("mkdocs.plugins.reskb")
 
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption"}
 _ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex"},
+    "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex",
+          "data-search-exclude"},  # Material's search skips such sections (set by our generators, never by contributors)
     "a": {"href", "hreflang"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
