@@ -277,3 +277,20 @@ def test_printed_briefing(browser, portal_server, path, name):
     else:
         words = " ".join(text.split())  # table cells wrap inside their columns
         assert all(w in words for w in ("Norway", "Lyon", "Hessen", "Who leads", "Evidence")), words
+
+
+def test_not_found_page_is_styled_and_links_into_the_site_wherever_it_is_served(tab, portal_server):
+    """The fixture's site_url says /fixture/; served here from /, the page finds the real root itself."""
+    tab.goto(portal_server + "/404.html")
+    practices = tab.get_by_role("link", name="All practices")
+    tab.wait_for_function("document.querySelector('a[data-reskb-path=\"practices/\"]').getAttribute('href') === '/practices/'")
+    practices.click()
+    tab.wait_for_load_state()
+    assert urlsplit(tab.url).path == "/practices/"
+    tab.go_back()
+    assert tab.locator("header").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(63, 81, 181)"
+    tab.locator("#reskb-404-words").fill("family")
+    tab.locator("#reskb-404-words").press("Enter")
+    tab.locator("#reskb-finder-shown").wait_for()
+    assert urlsplit(tab.url).path == "/finder/" and parse_qs(urlsplit(tab.url).query) == {"words": ["family"]}
+    assert tab.console_errors == [] and tab.foreign_requests == []

@@ -128,7 +128,9 @@ class PageBuilder:
     def record_list(self, page: str, records: list[Record], empty: str) -> str:
         if not records:
             return f"_{empty}_\n"
-        return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}" for r in records) + "\n"
+        return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}"
+                         + (f" {listing.badges(self.cat, r)}" if r.kind == "practice" else "")  # evidence in every list
+                         for r in records) + "\n"
 
     def practice_table(self, page: str, practices: list[Record]) -> str:
         return listing.practice_table(self.cat, page, practices)
