@@ -153,7 +153,7 @@ def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
         listing.status_column(), listing.evidence_column(cat),
         ("Also in", lambda p: ", ".join(country_link(page, c) for c in p.data["countries"] if c != code)),
     ]
-    out += ["## Practices", "", listing.table(practices, columns)]
+    out += ["## Practices", "", listing.table(practices, columns, not_fields=("Also in",))]
 
     regions: dict[str, list[Record]] = {}
     for p in practices:

@@ -50,15 +50,16 @@ def practice_table(cat: Catalogue, page: str, practices: list[Record]) -> str:
 Column = tuple[str, Callable[[Record], str]]
 
 
-def table(practices: list[Record], columns: list[Column]) -> str:
-    """A Markdown table of practices (sorted by title) with only the columns some practice has."""
+def table(practices: list[Record], columns: list[Column], not_fields: tuple[str, ...] = ()) -> str:
+    """A Markdown table of practices (sorted by title) with only the columns some practice has. Columns named
+    in `not_fields` are not facts a source could give (such as "Also in"): left out without a word."""
     pages = _md()
     rows = [[value(p) for _, value in columns] for p in sorted(practices, key=by_title)]
     keep = [i for i in range(len(columns)) if any(row[i] for row in rows)]
     head = [columns[i][0] for i in keep]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(pages.cell(row[i]) or none_cell() for i in keep) + " |" for row in rows]
-    silent = [columns[i][0] for i in range(len(columns)) if i not in keep]
+    silent = [columns[i][0] for i in range(len(columns)) if i not in keep and columns[i][0] not in not_fields]
     return "\n".join(out) + "\n" + ("\n" + silent_note(silent) if silent else "")
 
 

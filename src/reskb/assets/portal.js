@@ -16,7 +16,7 @@
         });
       });
     });
-    table.classList.add("reskb-cards");
+    table.setAttribute("data-reskb-cards", "");  // not a class: Material styles only tables without one
   }
 
   function labelTables(root) {
