@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/bench.py                  # 100, 1,000 and 5,000 practices
     .venv/bin/python scripts/bench.py --sizes 100 1000 # a quicker run
+    .venv/bin/python scripts/bench.py --hostile        # worst-case inputs instead (scripts/hostile_bench.py)
 
 For each size it generates a realistic catalogue in a temporary folder (practices with challenges,
 topics and references in proportion, Markdown bodies with citations) and measures: validation time;
@@ -75,11 +76,16 @@ def generate(root: Path, practices: int, seed: int = 1) -> None:
                       f"\n  journal = {{Journal of {rng.choice(WORDS).title()}}},\n  volume = {{{i % 40}}},\n"
                       f"  pages = {{{i}--{i + 20}}},\n  year = {{{2000 + i % 25}}}\n}}\n\n")
 
+    cited: list[tuple[str, int]] = []  # the pages cited in the record being written: its references list them
+
     def refs_yaml(k: int) -> str:
-        return "".join(f"  - key: {key}\n    pages: \"{rng.randint(1, 90)}\"\n" for key in rng.sample(keys, k))
+        listed = [*cited, *((key, rng.randint(1, 90)) for key in rng.sample(keys, k))]
+        cited.clear()
+        return "".join(f"  - key: {key}\n    pages: \"{page}\"\n" for key, page in dict.fromkeys(listed))
 
     def cite() -> str:
-        return f"[@{rng.choice(keys)}, p. {rng.randint(1, 90)}]"
+        cited.append((rng.choice(keys), rng.randint(1, 90)))
+        return f"[@{cited[-1][0]}, p. {cited[-1][1]}]"
 
     for kind, count in (("topic", n_topics), ("challenge", n_challenges)):
         for i in range(count):
@@ -266,7 +272,17 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` rebuild measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON as well")
+    parser.add_argument("--hostile", action="store_true",
+                        help="measure validate and build on worst-case inputs (limits: 15 s, 1 GB) instead")
     args = parser.parse_args()
+    if args.hostile:
+        from hostile_bench import print_hostile, run_hostile
+
+        rows = run_hostile()
+        print_hostile(rows)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        return
     workdir = Path(tempfile.mkdtemp(prefix="reskb-bench-"))
     rows = []
     try:

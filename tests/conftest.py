@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,15 @@ pytest_plugins = ["site_fixtures"]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Path:
+    """This session's user cache folder (search indexes live there, never in a catalogue); builds run in
+    subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    return folder
 
 
 @pytest.fixture

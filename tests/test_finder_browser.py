@@ -126,3 +126,12 @@ def test_without_javascript_the_full_table_shows_under_a_notice(browser, server,
     assert rows.count() == len(practices) and plain.locator("#reskb-finder-country").count() == 0
     assert plain.locator("#reskb-finder-nojs").is_visible()
     context.close()
+
+
+def test_evidence_design_filter(page, server, practices):
+    """Issue 14: the finder filters by the design of a practice's evaluation studies."""
+    open_finder(page, server, "?design=no-study")
+    assert page.locator("#reskb-finder-design input[value='no-study']").is_checked()
+    expected = {p["id"] for p in practices if any(d["code"] == "no-study" for d in p.get("designs", []))}
+    assert set(visible_ids(page)) == expected
+    assert page.console_errors == []

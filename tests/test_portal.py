@@ -5,7 +5,7 @@ address `reskb new` prints. The browser side is in test_portal_tasks.py."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,24 +39,19 @@ def real() -> Catalogue:
     return load(REPO)
 
 
-@dataclass
-class _Evaluation:  # the shape of an evaluation record (SPEC-evaluations-glossary), as far as badges read it
-    data: dict = field(default_factory=dict)
-
-
-def test_strongest_design_comes_from_evaluation_records_when_there_are_any(catalogue):
+def test_strongest_design_comes_from_evaluation_records_when_there_are_any(catalogue, tmp_path):
     cat = load(catalogue)
     norway = cat.practices["norway-family-meetings"]
-    assert strongest_design(cat, norway) is None  # no evaluations/ kind yet: only the status shows
+    assert strongest_design(cat, norway) is None  # no evaluation records: only the status shows
     assert "design" not in evidence_badge(cat, norway)
-    cat.records["evaluation"] = {
-        "a": _Evaluation({"practices": ["norway-family-meetings"], "design": "process"}),
-        "b": _Evaluation({"practices": ["norway-family-meetings", "x"], "design": "quasi-experimental"}),
-        "c": _Evaluation({"practices": ["hessen-case-meetings"], "design": "randomised"}),
-    }
+    studies = tmp_path / "studies"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", studies)
+    cat = load(studies)
+    norway = cat.practices["norway-family-meetings"]
     assert strongest_design(cat, norway) == "quasi-experimental"
-    assert evidence_badge(cat, norway) == ('<span class="reskb-pill reskb-pill--evidence reskb-pill--none">'
-                                           "Evidence: Not evaluated · Strongest design: Quasi-experimental</span>")
+    assert evidence_badge(cat, norway) == ('<span class="reskb-pill reskb-pill--evidence reskb-pill--good">'
+                                           "Evidence: Evaluated: positive effects · "
+                                           "Strongest design: Quasi-experimental (comparison group)</span>")
 
 
 def test_status_is_one_value_with_its_years_and_one_wording_when_silent(catalogue):

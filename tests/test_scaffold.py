@@ -87,19 +87,19 @@ def test_template_is_valid_yaml_even_with_every_optional_field_switched_on(kind)
 
 def test_new_practice_with_flags_writes_the_template(catalogue, capsys):
     assert new(catalogue, "practice", "--title", "Mentoring in Łódź", "--country", "pl,DE", "--topic",
-               "family-support", "--challenge", "stigma", "--date", "2026-12-01") == 0
+               "family-support", "--challenge", "stigma", "--date", "2026-11-01") == 0
     path = catalogue / "practices" / "mentoring-in-lodz.yaml"
     data = yaml.safe_load(path.read_text())
     assert data["id"] == "mentoring-in-lodz" and data["title"] == "Mentoring in Łódź"
     assert data["countries"] == ["PL", "DE"] and data["topics"] == ["family-support"]
     assert data["challenges"] == ["stigma"]
-    assert str(data["last_reviewed"]) == str(data["added"]) == "2026-12-01"
+    assert str(data["last_reviewed"]) == str(data["added"]) == "2026-11-01"
     assert "created practices/mentoring-in-lodz.yaml" in capsys.readouterr().out
 
 
 def test_placeholders_fail_validation_with_one_clear_message_each(catalogue, validate):
     new(catalogue, "practice", "--title", "Mentoring in Lodz", "--country", "PL", "--topic", "family-support",
-        "--date", "2026-12-01")
+        "--date", "2026-11-01")
     code, out, err = validate(catalogue)
     assert code == 1
     mine = [line for line in out if line.startswith("practices/mentoring-in-lodz.yaml")]
@@ -124,13 +124,13 @@ def test_a_todo_left_in_an_uncommented_optional_field_is_reported(catalogue, val
 
 def test_filled_template_validates(catalogue, validate):
     new(catalogue, "practice", "--title", "Mentoring in Lodz", "--country", "PL", "--topic", "family-support",
-        "--date", "2026-12-01")
+        "--date", "2026-11-01")
     path = catalogue / "practices" / "mentoring-in-lodz.yaml"
     text = path.read_text()
     text = text.replace("summary: |\n  TODO", "summary: |\n  Mentors meet released offenders every week [@paper2018, p. 5].")
     text = text.replace("phases: [TODO]", "phases: [post-release]")
     text = text.replace("  status: TODO", "  status: not-evaluated")
-    text = text.replace("  - key: TODO", "  - key: paper2018")
+    text = text.replace("  - key: TODO", "  - key: paper2018\n    pages: \"5\"")  # the page the summary cites
     path.write_text(text)
     code, out, _ = validate(catalogue)
     assert code == 0, out
@@ -198,7 +198,7 @@ def test_on_a_terminal_it_asks_and_asks_again_after_a_wrong_answer(catalogue, mo
     answers = iter(["Case meetings in Oslo", "", "UK", "NO", "family-suport", "family-support"])
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    assert new(catalogue, "practice", "--date", "2026-12-01") == 0
+    assert new(catalogue, "practice", "--date", "2026-11-01") == 0
     data = yaml.safe_load((catalogue / "practices" / "case-meetings-in-oslo.yaml").read_text())
     assert data["countries"] == ["NO"] and data["topics"] == ["family-support"]
     err = capsys.readouterr().err

@@ -1,8 +1,8 @@
 """Evidence and status at a glance: the badges shown under a practice's title and in every list.
 
 A badge is a small span of our own markup; every value in it is escaped here. The strongest design comes
-from evaluation records (`evaluations/`) when the catalogue has them; without them only the practice's
-own evidence status shows.
+from the practice's evaluation records (`evaluations/`, read through reskb.evaluations); without any, only
+the practice's own evidence status shows.
 """
 
 from __future__ import annotations
@@ -10,29 +10,19 @@ from __future__ import annotations
 from html import escape
 
 from .catalogue import Catalogue, Record, title_key
-from .labels import DESIGN_LABELS, PORTAL_LABELS, label
+from .labels import PORTAL_LABELS, label
 
 NOT_RECORDED = PORTAL_LABELS["not_recorded"]
-
-#: strength order of evaluation designs (SPEC-evaluations-glossary): the first is the strongest
-DESIGN_ORDER = tuple(DESIGN_LABELS)
 
 #: the one ordering rule of every list (re-exported for the modules that list records)
 by_title = title_key
 
 
-def evaluations_of(cat: Catalogue, record: Record) -> list[Record]:
-    """Evaluation records that study this practice; none when the catalogue has no such kind yet."""
-    records = getattr(cat, "records", {})
-    evaluations = records.get("evaluation", {}) if isinstance(records, dict) else {}
-    return [e for e in evaluations.values() if record.id in (e.data.get("practices") or [])]
-
-
 def strongest_design(cat: Catalogue, record: Record) -> str | None:
-    """The strongest design among the practice's evaluation records (a code of DESIGN_ORDER), or None."""
-    designs = [e.data.get("design") for e in evaluations_of(cat, record)]
-    ranked = [DESIGN_ORDER.index(d) for d in designs if d in DESIGN_ORDER]
-    return DESIGN_ORDER[min(ranked)] if ranked else None
+    """The strongest design among the practice's evaluation records (a design code), or None."""
+    from . import evaluations
+
+    return evaluations.strongest_design(cat, record.id)
 
 
 def evidence_code(record: Record) -> str:
@@ -71,7 +61,9 @@ def evidence_badge(cat: Catalogue, record: Record, checked: bool = False, prefix
     text = f"{PORTAL_LABELS['evidence']}: {evidence_text(record)}" if prefix else evidence_text(record)
     design = strongest_design(cat, record)
     if design:
-        text += f" · {PORTAL_LABELS['design']}: {DESIGN_LABELS[design]}"
+        from .evaluations import word
+
+        text += f" · {PORTAL_LABELS['design']}: {word(design)}"
     title = f"{PORTAL_LABELS['checked']} {record.data.get('last_reviewed', '')}" if checked else ""
     attr = f' title="{escape(title)}"' if title else ""
     return f'<span class="reskb-pill reskb-pill--evidence reskb-pill--{_tone(code)}"{attr}>{escape(text)}</span>'

@@ -19,17 +19,20 @@ from pybtex.richtext import HRef, Tag, Text
 from pybtex.scanner import PybtexError
 from pybtex.style.formatting import BaseStyle
 
+from .bibtex_safety import EscapingHtmlBackend, limit_problems
 from .problems import Problem
 
 #: a citation key as written after `@` (pandoc: ends with a letter or digit)
 KEY = r"[A-Za-z0-9_](?:[\w:.+/-]*[A-Za-z0-9_])?"
-_BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@" + KEY + r"[^\[\]]*)\](?![(:\[])")
-_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*(?P<suppress>-)?@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>.+?))?\s*$")
+#: a bracket with an @ and no inner bracket; linear: no part of it can match in two ways (the key is
+#: checked by _parse_group, not here: `[^@]*?@KEY` backtracked quadratically on runs of @ or key characters)
+_BRACKET = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(:\[])")
+_KEY = re.compile(KEY)
 _NARRATIVE = re.compile(r"(?<![\w@\[\\])@(?P<key>" + KEY + r")")
 MAX_BIB_BYTES = 2_000_000
 # backends looked up once: `render_as(name)` scans every installed package's entry points on each call
 _TEXT = find_plugin("pybtex.backends", "text")()
-_HTML = find_plugin("pybtex.backends", "html")()
+_HTML = EscapingHtmlBackend()  # pybtex's own writes addresses into href unescaped
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
@@ -57,6 +60,9 @@ def load_bib_file(path: Path, shown_as: str) -> tuple[list[Reference], list[Prob
     except UnicodeDecodeError as exc:
         return [], [Problem(shown_as, 1, "", f"the file is not valid UTF-8 text (byte {exc.start})",
                             "save the file as UTF-8 in your editor")]
+    limits = limit_problems(text, shown_as)  # before pybtex expands any macro
+    if limits:
+        return [], limits
     lines: dict[str, int] = {}
     repeats: dict[str, int] = {}  # line of the second entry with the same key
     for match in _ENTRY_START.finditer(text):
@@ -359,6 +365,19 @@ def citation_lines(markdown: str) -> list[tuple[str, int]]:
     return found
 
 
+def citations_with_lines(markdown: str) -> list[tuple[str, str, int]]:
+    """(key, locator, 1-based line within the text) of every bracketed citation outside code."""
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
+    found: list[tuple[str, str, int]] = []
+    last = 0
+    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
+        for match in _BRACKET.finditer(markdown[last:start]):
+            line = bisect.bisect_right(newlines, last + match.start()) + 1
+            found.extend((c.key, c.locator, line) for c in _parse_group(match.group("body")))
+        last = end
+    return found
+
+
 def _iter_groups(markdown: str):
     def strip_brackets(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
@@ -373,13 +392,20 @@ def _iter_groups(markdown: str):
 
 
 def _parse_group(body: str) -> list[Citation]:
+    """`see @a, p. 5; -@b` -> citations; [] when any item is not `prefix @key, locator` (then the
+    bracket is ordinary text). String operations only: linear in the body's length."""
     out = []
     for item in body.split(";"):
-        match = _ITEM.match(item)
-        if not match:
+        prefix, at, rest = item.partition("@")
+        key = _KEY.match(rest)
+        if not at or not key:
             return []
-        out.append(Citation(match.group("key"), (match.group("locator") or "").strip(),
-                            match.group("prefix").strip(), bool(match.group("suppress"))))
+        suppress = prefix.endswith("-")  # `-@key`: the year only
+        after = rest[key.end():].strip()
+        locator = after[1:].strip()
+        if after and (not after.startswith(",") or not locator or "\n" in locator):
+            return []
+        out.append(Citation(key.group(0), locator, prefix.removesuffix("-").strip(), suppress))
     return out
 
 

@@ -11,6 +11,7 @@ from .badges import NOT_RECORDED, badges, evidence_badge, status_text
 from .catalogue import Catalogue, Record, country_name
 from .catalogue import title_key as by_title
 from .labels import FIELD_LABELS, PORTAL_LABELS, PROVENANCE_LABELS, label
+from .untrusted import markdown_url
 
 
 def _md():  # pages imports this module: its helpers are looked up when called
@@ -84,15 +85,6 @@ def practice_cards(cat: Catalogue, page: str, practices: list[Record], text: Cal
     return "\n".join(out)
 
 
-def evidence_fact(cat: Catalogue, record: Record) -> str:
-    from .badges import evidence_text, strongest_design
-    from .labels import DESIGN_LABELS
-
-    design = strongest_design(cat, record)
-    text = evidence_text(record)
-    return f"{text} ({PORTAL_LABELS['design'].lower()}: {DESIGN_LABELS[design]})" if design else text
-
-
 def glance(facts: list[tuple[str, str]]) -> str:
     """The "At a glance" facts as a definition list (no header row that says nothing)."""
     out = []
@@ -109,7 +101,7 @@ def organisations_and_links(record: Record) -> str:
     if data.get("lead_organisations"):
         parts.append(f"**{PORTAL_LABELS['led_by']}:** " + ", ".join(pages.md_escape(o) for o in data["lead_organisations"]))
     if data.get("links"):
-        links = " · ".join(f"[{pages.md_escape(x['title'])}]({x['url']})" for x in data["links"])
+        links = " · ".join(f"[{pages.md_escape(x['title'])}]({markdown_url(x['url'])})" for x in data["links"])
         parts.append(f"**{PORTAL_LABELS['website']}:** {links}")
     return ("  \n".join(parts) + "\n") if parts else ""
 

@@ -13,15 +13,17 @@ from typing import Any
 
 from pybtex.database import BibliographyData
 
-from . import comparison, countries, listing
-from .badges import by_title, status_text, under_title
+from . import comparison, countries, curation, evaluations, glossary, listing
+from .badges import by_title, evidence_text, status_text, under_title
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import Reference, render_citations
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
+from .untrusted import inert_markdown
 
-_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
+_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
+                  "glossary": "glossary"}
 
 
 def md_escape(text: str) -> str:
@@ -80,8 +82,8 @@ def cite_path(record: Record) -> str:
 
 def _plain(markdown: str) -> str:
     """Markdown summary reduced to text for meta descriptions (citations and markup removed)."""
-    text = re.sub(r"\[[^\[\]]*@[^\[\]]*\]", "", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[[^\[\]@]*@[^\[\]]*\]", "", markdown)  # each pattern linear: no part can match two ways
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
     text = " ".join(re.sub(r"[*_`#>]", "", text).split())
     return re.sub(r"\s+([.,;:])", r"\1", text)
 
@@ -101,9 +103,9 @@ class PageBuilder:
         """Contributor Markdown with citations as links to this page's reference list, or, for text
         shown on another page (`elsewhere` is that page), to the bibliography."""
         if not elsewhere:
-            return render_citations(markdown, self.cat.references)
+            return inert_markdown(render_citations(markdown, self.cat.references))
         target = rel(elsewhere, "bibliography.md").replace("{", "{{").replace("}", "}}") + "#{key}"
-        return render_citations(markdown, self.cat.references, target)
+        return inert_markdown(render_citations(markdown, self.cat.references, target))
 
     def reference_list(self, page: str, record: Record) -> str:
         locators: dict[str, list[str]] = {}
@@ -168,7 +170,7 @@ class PageBuilder:
         if data.get("city"):
             facts.append((FIELD_LABELS["city"], md_escape(data["city"])))
         facts.append((FIELD_LABELS["phases"], ", ".join(label(x) for x in data["phases"])))
-        lead = label(data["lead_actor"]) if data.get("lead_actor") else ""
+        lead = label(data["lead_actor"]) + curation.inferred_mark(record, "lead_actor") if data.get("lead_actor") else ""
         if data.get("lead_organisations"):
             lead += (": " if lead else "") + ", ".join(md_escape(o) for o in data["lead_organisations"])
         if lead:
@@ -176,7 +178,7 @@ class PageBuilder:
         if data.get("participants"):
             facts.append((FIELD_LABELS["participants"], "; ".join(
                 md_escape(p["name"]) + (f" ({md_escape(p['role'])})" if p.get("role") else "")
-                for p in data["participants"])))
+                + curation.participant_kind_mark(record, i, p["kind"]) for i, p in enumerate(data["participants"]))))
         if data.get("target_group"):
             group = data["target_group"]
             text = ", ".join(label(g) for g in group["groups"])
@@ -194,7 +196,7 @@ class PageBuilder:
             if fmt.get("produces"):
                 facts.append((FIELD_LABELS["produces"], md_escape(fmt["produces"])))
         facts.append((FIELD_LABELS["status"], status_text(record)))
-        facts.append((FIELD_LABELS["evidence"], listing.evidence_fact(self.cat, record)))
+        facts.append((FIELD_LABELS["evidence"], evidence_text(record) + evaluations.evidence_fact(self.cat, record)))
         for field, kind in (("topics", self.cat.topics), ("challenges", self.cat.challenges)):
             if data.get(field):
                 facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
@@ -202,19 +204,20 @@ class PageBuilder:
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
                under_title(self.cat, record), "", listing.organisations_and_links(record),
                self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", listing.glance(facts), "",
-               comparison.compare_with(self.cat, record), ""]
+               *curation.inferred_legend(record), comparison.compare_with(self.cat, record), ""]
         for field in ("description", "why_promising", "considerations"):
             if data.get(field):
                 out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
         if data["evidence"].get("summary"):
             out += [f"## {HEADINGS['evidence']}", "", self.text(data["evidence"]["summary"]), ""]
+        out += evaluations.practice_section(self, record)
         related = [self.cat.practices[i] for i in data.get("related", [])]
         related += [r for r in self.cat.practices_for("related", record.id) if r not in related]
         related += [self.cat.practices[i] for i in self.related.get(record.id, [])
                     if i in self.cat.practices and i != record.id and self.cat.practices[i] not in related]
         if related:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
-        out += [self.reference_list(page, record), self.footer(record)]
+        out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def grouping(self, record: Record, index: str) -> str:
@@ -238,7 +241,7 @@ class PageBuilder:
             challenges = [c for c in self.cat.challenges.values() if record.id in c.data.get("topics", [])]
             if challenges:
                 out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
-        out += [self.reference_list(page, record), self.footer(record)]
+        out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def country(self, code: str) -> str:
@@ -297,6 +300,16 @@ class PageBuilder:
             pages[record_path(record)] = self.grouping(record, "challenge")
         for record in self.cat.topics.values():
             pages[record_path(record)] = self.grouping(record, "topic")
+        for record in self.cat.evaluations.values():
+            pages[record_path(record)] = evaluations.evaluation_page(self, record)
+        for record in self.cat.glossary.values():
+            pages[record_path(record)] = glossary.term_page(self, record)
+        pages[evaluations.INDEX_PAGE] = evaluations.index_page(self)
+        pages[glossary.INDEX_PAGE] = glossary.index_page(self)
+        linker = glossary.TermLinker(self.cat)
+        for record in self.cat.all_records():
+            path = record_path(record)
+            pages[path] = linker.link_page(pages[path], path, record.id if record.kind == "glossary" else "")
         for code in self.cat.countries:
             pages[country_path(code)] = self.country(code)
         pages.update(comparison.comparison_pages(self.cat, front_matter))
@@ -322,6 +335,8 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
     files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
+    files.update(evaluations.downloads(catalogue, site_url))
+    files[glossary.DATA_JSON] = glossary.glossary_json(catalogue, site_url or "/")
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
     from .finder import DATA_FILE, SCRIPT_DATA, finder_script, practices_json
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .citations import _BRACKET, _NARRATIVE, Reference
+from .citations import _BRACKET, _NARRATIVE, Reference, _parse_group
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no part can scan past the next bracket: linear
 _MARKUP = re.compile(r"[*_`#>]|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
 
 
@@ -20,7 +20,7 @@ def plain_text(markdown: str, references: dict[str, Reference] | None = None) ->
         ref = references.get(match.group("key"))
         return f"{ref.label} ({ref.year})" if ref else ""
 
-    text = _BRACKET.sub("", markdown)
+    text = _BRACKET.sub(lambda m: "" if _parse_group(m.group("body")) else m.group(0), markdown)
     text = _NARRATIVE.sub(narrative, text)
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+import markupsafe
 import nh3
 from mkdocs.config import config_options
 from mkdocs.config.base import Config, ValidationError
@@ -19,8 +20,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .cache_dir import UnsafeCache
 from .catalogue import FOLDERS, Catalogue
-from .citations import cited_keys
+from .citations import cited_keys, render_citations
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -30,6 +32,7 @@ from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
 from .search import related_practices
+from .untrusted import escape_snippets, is_theme_id, slugify
 from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -56,11 +59,24 @@ def sanitise(html: str, trusted: list[str] | None = None) -> str:
         if block in html:
             token = f"reskb-trusted-{secrets.token_hex(16)}"
             html, held[token] = html.replace(block, token), block
-    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, attribute_filter=_no_theme_ids,
                      url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
     for token, block in held.items():
         html = html.replace(token, block)
     return html
+
+
+def _no_theme_ids(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an id the theme uses (Material reads its configuration from the first `#__config`)."""
+    return None if attribute == "id" and is_theme_id(value) else value
+
+
+def _forget_logged(message: str) -> None:
+    """MkDocs logs each build error message once per process (`DuplicateFilter`): in `mkdocs serve` the
+    same catalogue error a second time would print only "Aborted with a BuildError!"."""
+    for log_filter in logging.getLogger("mkdocs.commands.build").filters:
+        if isinstance(getattr(log_filter, "msgs", None), set):
+            log_filter.msgs.discard(message)
 
 
 #: files the plugin adds to every site: the compare page's script and our styles (from src/reskb/assets/)
@@ -111,11 +127,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         catalogue, problems = load_catalogue(self._root(config))
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
-            raise PluginError(f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n"
-                              + "\n".join(errors))
+            message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
+            _forget_logged(message)
+            raise PluginError(message)
         for problem in problems:
             log.info(problem.format_text())
         self.catalogue = catalogue
+        # heading ids never take one of the theme's ids (`## __config` would otherwise become id="__config")
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
         # reproducible builds: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when it is set,
         # so take the date from the data rather than the clock (unless the caller chose one)
         if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -146,8 +165,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        related = related_practices(self.catalogue, limit=self.config.related_practices) \
-            if self.config.related_practices > 0 else {}
+        try:
+            related = related_practices(self.catalogue, limit=self.config.related_practices) \
+                if self.config.related_practices > 0 else {}
+        except UnsafeCache as exc:
+            raise PluginError(str(exc)) from None
         pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related), self.catalogue,
                                 self.config.edit_url)
         generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
@@ -180,7 +202,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hand-written pages cite like records do: author-date links and a reference list at the end."""
-        if page.file.src_uri in self.generated or self.catalogue is None:
+        if page.file.src_uri in self.generated:  # made of contributor text: no snippet may paste a file into it
+            return escape_snippets(markdown)
+        if self.catalogue is None:
             return markdown
         markdown = expand_field_reference(markdown)
         markdown = expand_home(markdown, self.catalogue, config.use_directory_urls, self.config.offline_edition)
@@ -188,7 +212,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if not keys:
             return markdown
         builder = PageBuilder(self.catalogue, config.site_url or "")
-        return builder.text(markdown) + "\n\n" + builder.references_section(page.file.src_uri, keys) + "\n"
+        references = escape_snippets(builder.references_section(page.file.src_uri, keys))
+        return render_citations(markdown, self.catalogue.references) + "\n\n" + references + "\n"
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
@@ -203,6 +228,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             page.previous_page, page.next_page = page_at(place.previous), page_at(place.next)
             crumbs = [(title, page_at(path)) for title, path in place.crumbs]
             context["reskb_crumbs"] = [(title, target.url) for title, target in crumbs if target is not None]
+        # Material writes these into <meta content="..."> and <title> without escaping (autoescape is off);
+        # markupsafe's Markup is escaped once and never again, whichever hook sees it next
+        for key in ("description", "title"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = markupsafe.escape(page.meta[key])
         return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -18,7 +18,8 @@ FILTERS = (
     ("--lead-actor", "lead_actor", "state, ngo, hybrid, community, multi-agency or international"),
     ("--status", "status", "planned, pilot, established or ended"),
     ("--evidence", "evidence", "evidence status, e.g. not-evaluated"),
-    ("--kind", "kind", "practice, challenge or topic"),
+    ("--kind", "kind", "practice, challenge, topic, evaluation or glossary"),
+    ("--design", "design", "evidence design of a study, or of a practice's studies, e.g. quasi-experimental or no-study"),
 )
 
 EPILOG = """query syntax: words must all match (if no record has them all, records with any of them are listed);
@@ -38,11 +39,12 @@ def add_search_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     search.add_argument("--limit", type=int, default=10, help="hits to show (default 10); facets count every match")
     search.add_argument("--json", action="store_true", help="print machine-readable results with facets")
     search.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
-    search.add_argument("--cache", help="index folder (default: .cache/reskb-search/ in the catalogue folder)")
+    search.add_argument("--cache", help="index folder outside the catalogue (default: reskb/search/ in your cache folder)")
     search.set_defaults(func=run_search)
 
 
 def run_search(args: argparse.Namespace) -> int:
+    from .cache_dir import UnsafeCache
     from .cli import _site_url
     from .search import CatalogueInvalid, QueryError, SearchIndex
 
@@ -54,7 +56,7 @@ def run_search(args: argparse.Namespace) -> int:
             results = index.search(args.query, limit=args.limit, **filters)
             if filters and not results.total and args.query:
                 unfiltered = index.search(args.query, limit=1).total
-    except QueryError as exc:
+    except (QueryError, UnsafeCache) as exc:
         print(f"reskb search: {exc}", file=sys.stderr)
         return 1
     except CatalogueInvalid as exc:
@@ -104,7 +106,8 @@ def _text(results, bold: bool) -> str:  # type: ignore[no-untyped-def]
         lines += ["", f"{n:>2}. {hit.title}  [{' · '.join(f for f in facts if f)}]", f"    {hit.path}",
                   f"    {marks(hit.snippet)}"]
     names = {"kind": "Kinds", "country": "Countries", "topic": "Topics", "challenge": "Challenges",
-             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence"}
+             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence",
+             "design": "Evidence designs"}
     facet_lines = []
     for facet, counts in results.facets.items():
         if counts:

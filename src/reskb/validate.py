@@ -21,15 +21,21 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
+from . import curation, evaluations, glossary
+from .bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
+from .checkout import checkout_problems
 from .citations import Reference, citation_lines, finish_references, load_bib_file
-from .loader import LoadError, Pointer, dotted, leaves, load_yaml
+from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
+from .locators import check_cited_locators
+from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
 from .problems import Problem, display_path
+from .record_dates import date_problems
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
+_MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^[ \t]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _KNOWN_CODE_MISTAKES = {"UK": "GB", "EL": "GR"}
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a group of fields",
@@ -60,6 +66,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
         problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
                                 "challenges/ and topics/", "run the command from the repository's top folder"))
         return catalogue, problems
+    problems += list(checkout_problems(root))  # symlinks, hostile names: before any file is read
     for kind in KINDS:
         for path in _files(root / FOLDERS[kind], ".yaml", root, problems):
             shown = display_path(path, root)
@@ -72,10 +79,11 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             record = Record(kind, doc, shown)
             problems += list(check_schema(record))
             placeholders += placeholder_problems(record)
-            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("title"), str):
+            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
                 _add_record(catalogue, record, path, problems)
     _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
+    problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
     problems += list(check_docs_citations(catalogue, root / "docs"))
     finish_references(catalogue.references)
     for ref in catalogue.references.values():
@@ -87,7 +95,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
 
 
 def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():  # a symlinked folder is reported by checkout_problems
         return []
     found = []
     for path in sorted(folder.iterdir()):
@@ -244,27 +252,24 @@ def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) 
     for path in _files(root / "bibliography", ".bib", root, problems):
         shown = display_path(path, root)
         refs, bib_problems = load_bib_file(path, shown)
+        text = path.read_text(encoding="utf-8-sig", errors="replace") if refs else ""
         problems += bib_problems
         for ref in refs:
+            if len(catalogue.references) >= MAX_ENTRIES:
+                problems.append(too_many_entries(shown, ref.line))
+                return
             if ref.key in catalogue.references:
                 first = catalogue.references[ref.key]
                 problems.append(Problem(shown, ref.line, ref.key, f"the BibTeX key '{ref.key}' is already used in "
                                         f"{first.path}:{first.line}", "give each work its own key"))
                 continue
             problems += list(_check_reference(ref))
+            problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line, text))
             catalogue.references[ref.key] = ref
 
 
 def _check_reference(ref: Reference) -> Iterator[Problem]:
-    fields = ref.entry.fields
-    url = fields.get("url", "").strip()
-    if url and not re.match(r"^https?://[^\s<>\"]+$", url):
-        yield Problem(ref.path, ref.line, "url", f"'{url[:60]}' is not an http(s) address",
-                      "use a full address starting with https://")
-    doi = fields.get("doi", "").strip()
-    if doi and not re.match(r"^10\.\d{4,9}/\S+$", doi):
-        yield Problem(ref.path, ref.line, "doi", f"'{doi[:60]}' is not a DOI",
-                      "write the DOI alone, e.g. doi = {10.1080/10683160410001662744}")
+    fields = ref.entry.fields  # addresses (url, doi, \url{}) are checked by bibtex_safety.url_problems
     for name, value in fields.items():
         if _TAG.search(value) or _CONTROL.search(value):
             yield Problem(ref.path, ref.line, name, "HTML tags and control characters are not allowed in BibTeX "
@@ -278,8 +283,12 @@ def check_links_between_records(catalogue: Catalogue) -> Iterator[Problem]:
     for record in catalogue.all_records():
         yield from _check_ids(catalogue, record)
         yield from _check_citations(catalogue, record)
+        yield from check_cited_locators(record, catalogue.references)
+        yield from curation.check(record)
         yield from _check_text(record)
-        if record.kind == "practice":
+        yield from _check_markdown(record)
+        yield from date_problems(record)
+        if record.kind in ("practice", "evaluation"):
             yield from _check_places(record)
             start, end = record.data.get("start_year"), record.data.get("end_year")
             if isinstance(start, int) and isinstance(end, int) and end < start:
@@ -322,7 +331,7 @@ def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
             if isinstance(key, str) and key not in known:
                 yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
     for field, text in record.markdown_texts():
-        pointer = tuple(field.split("."))
+        pointer = pointer_of(field)
         for key, line in dict.fromkeys(citation_lines(text)):
             if key not in known:
                 yield unknown(key, record.doc.line_in_text(pointer, line), field)
@@ -364,6 +373,14 @@ def _check_text(record: Record) -> Iterator[Problem]:
             if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
                 yield Problem(record.path, line, name, f"links to '{scheme.group(1)}:' addresses are not allowed",
                               "link only to http(s) or mailto addresses")
+
+
+def _check_markdown(record: Record) -> Iterator[Problem]:
+    """What the site's Markdown would act on (attribute lists, snippets) or choke on (unclosed brackets)."""
+    for field, text in record.markdown_texts():
+        pointer = tuple(field.split("."))
+        for line, message, hint in markdown_problems(text):
+            yield Problem(record.path, record.doc.line_in_text(pointer, line), field, message, hint)
 
 
 def _check_places(record: Record) -> Iterator[Problem]:

@@ -1,0 +1,103 @@
+"""Checks on contributor Markdown for what the site's Markdown would act on or choke on.
+
+Python-Markdown is quadratic on brackets (each `[` scans for its `]` to the end of its paragraph:
+50,000 of them took four minutes) and recursive on nesting; `attr_list` and `pymdownx.snippets`
+act on any text they are given. The validator reports each of these with its line, so that a build
+never meets them (untrusted.py makes them inert besides). Every check here is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+#: an attribute list `{...}` closed on the same line, its `{` not escaped by a backslash
+_ATTRIBUTES = re.compile(r"(?<!\\)(?:\\\\)*(\{[^\n{}]*\})")
+_SNIPPET = re.compile(r"^[ \t]*;*-+8<-+", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
+_QUOTES = re.compile(r"^[ \t]*((?:>[ \t]*)+)", re.MULTILINE)
+_EMPHASIS_RUN = re.compile(r"[*_~]{7,}")
+
+#: character steps Python-Markdown may spend finding the ends of links in one text (~1 s)
+MAX_BRACKET_WORK = 2_000_000
+MAX_INDENT = 24
+MAX_QUOTE_DEPTH = 5
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def markdown_problems(text: str) -> Iterator[tuple[int, str, str]]:
+    """(line within the text, message, hint) for each problem in one Markdown field."""
+    attributes = _ATTRIBUTES.search(text)
+    if attributes:
+        yield (_line(text, attributes.start(1)), f"curly braces {attributes.group(1)[:30]!r} are attribute syntax, "
+               "which is not allowed in record text", "write \\{ and \\} if you mean the braces themselves")
+    snippet = _SNIPPET.search(text)
+    if snippet:
+        yield (_line(text, snippet.start()), "'--8<--' (a snippet marker) is not allowed in record text",
+               "write the text itself; to show the marker, put it inside other text")
+    yield from _bracket_work(text)  # a list: at most one problem
+    for match in _INDENT.finditer(text):
+        width = len(match.group(0).expandtabs(4))
+        if width > MAX_INDENT and match.end() < len(text) and text[match.end()] != "\n":
+            yield (_line(text, match.start()), f"the line is indented by {width} spaces; at most {MAX_INDENT} are allowed",
+                   "nest lists at most a few levels deep")
+            break
+    for match in _QUOTES.finditer(text):
+        if match.group(1).count(">") > MAX_QUOTE_DEPTH:
+            yield (_line(text, match.start()), f"quotes are nested more than {MAX_QUOTE_DEPTH} deep ('>' signs)",
+                   "quote at most a few levels deep")
+            break
+    run = _EMPHASIS_RUN.search(text)
+    if run:
+        yield (_line(text, run.start()), f"a run of {len(run.group(0))} '{run.group(0)[0]}' signs is not allowed",
+               "use at most three for emphasis; write \\* for a literal one")
+
+
+def _bracket_work(text: str) -> list[tuple[int, str, str]]:
+    """Python-Markdown's link scanning, estimated from above: each `[` scans to its matching `]`, each `](`
+    to its matching `)`, or to the end of the paragraph when there is none. A closing bracket counts only
+    with no backtick between it and its opener (a code span could hide it from Markdown) and when it is
+    not escaped. Citations and links cost little; thousands of unclosed brackets cost a lot."""
+    work, start = 0, 0
+    for end in [m.start() for m in _BLANK_LINE.finditer(text)] + [len(text)]:
+        work += _paragraph_work(text, start, end)
+        if work > MAX_BRACKET_WORK:
+            return [(_line(text, start), "this text has too many '[' brackets (or unclosed links) for its "
+                     "paragraphs' length", "close each bracket, write \\[ for a bracket that is not a link or "
+                     "citation, or split long paragraphs")]
+        start = end
+    return []
+
+
+def _paragraph_work(text: str, start: int, end: int) -> int:
+    work = 0
+    brackets: list[int] = []  # open '[' positions
+    parens: list[tuple[int, bool]] = []  # open '(' positions, and whether a link target starts there
+    last_backtick = -1
+    escaped = False
+    for i in range(start, end):
+        char = text[i]
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "`":
+            last_backtick = i
+        elif char == "[":
+            brackets.append(i)
+        elif char == "]" and brackets:
+            opened = brackets.pop()
+            work += i - opened if last_backtick < opened else end - opened
+        elif char == "(":
+            parens.append((i, i > start and text[i - 1] == "]"))
+        elif char == ")" and parens:
+            opened, link = parens.pop()
+            if link:
+                work += i - opened if last_backtick < opened else end - opened
+    work += sum(end - opened for opened in brackets) + sum(end - opened for opened, link in parens if link)
+    return work
