@@ -50,10 +50,26 @@ def browser():
         browser.close()
 
 
+#: the widths every page type is checked at: desktop and phone
+WIDTHS = {"desktop": {"width": 1440, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
 @pytest.fixture
 def page(browser, server):
     """A page that records console errors and every request to a host other than the local server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield from _page(browser, server, {"width": 1280, "height": 900})
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized_page(request, browser, server):
+    """The same at desktop and at phone width (`page.width_name` says which)."""
+    for page in _page(browser, server, WIDTHS[request.param]):
+        page.width_name = request.param
+        yield page
+
+
+def _page(browser, server, viewport):
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.console_errors = []
     page.foreign_requests = []

@@ -8,7 +8,9 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_no_serious_or_critical_violations(page, server, name):
+def test_no_serious_or_critical_violations(sized_page, server, name):
+    """At desktop and at phone width."""
+    page = sized_page
     page.goto(server + PAGE_TYPES[name])
     page.wait_for_load_state("networkidle")
     results = axe_module.Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]})

@@ -21,6 +21,7 @@ PAGE_TYPES = {
     "comparison-table": "/compare/topics/multi-agency-cooperation/",
     "how-to-cite": "/cite/",
     "eu": "/countries/eu/",
+    "not-found": "/404.html",
     "glossary": "/glossary/",
     "glossary-term": "/glossary/desistance/",
     "evaluations": "/evaluations/",
@@ -28,15 +29,18 @@ PAGE_TYPES = {
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_page_type_loads_cleanly(page, server, name):
+def test_page_type_loads_cleanly(sized_page, server, name):
+    page = sized_page
     response = page.goto(server + PAGE_TYPES[name])
     assert response.status == 200
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)
     assert page.console_errors == []
     assert page.foreign_requests == []
     assert page.locator("h1").count() == 1
+    # nothing but the wide tables that say so scrolls sideways, at either width
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_citation_leads_to_reference_list_and_bibliography(page, server):

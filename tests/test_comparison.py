@@ -56,9 +56,8 @@ def test_a_group_for_every_topic_with_three_or_more_practices(real):
     for topic in real.topics.values():
         count = len(real.practices_for("topic", topic.id))
         assert (("topics", topic.id) in found) == (count >= 3), topic.id
-    assert sorted(found[("formats", "multi-agency-meetings")]) == [
-        "austria-social-network-meetings", "copenhagen-coordination-unit", "hessen-case-meetings",
-        "rotterdam-case-conferences", "us-welcome-home-meetings"]
+    assert {"austria-social-network-meetings", "copenhagen-coordination-unit", "hessen-case-meetings",
+            "rotterdam-case-conferences", "us-welcome-home-meetings"} <= set(found[("formats", "multi-agency-meetings")])
 
 
 def test_multi_agency_meetings_show_rotterdam_weekly_beside_copenhagen_every_two_weeks(real):

@@ -64,18 +64,21 @@ def test_matrix_cells_link_to_the_topic_on_the_country_page(catalogue):
     assert cell.group(1) == "Family support in Germany: 2 practices (Case meetings in Hessen, Family meetings in Norway)"
     assert '<td class="reskb-matrix__none">–</td>' in page  # staff training in Norway
     de = country_page(cat, "DE", "")
-    assert "### Family support { #topic-family-support }" in de
-    assert "### Staff training { #topic-staff-training }" in de
+    assert "### Family support { #topic-family-support data-search-exclude }" in de
+    assert "### Staff training { #topic-staff-training data-search-exclude }" in de
     assert "#topic-staff-training" not in country_page(cat, "NO", "")
 
 
 def test_country_page_table_regions_and_other_countries(catalogue):
     cat = two_country_fixture(catalogue)
     de = country_page(cat, "DE", "")
-    assert "| Practice | Region or city | Phases of custody | Lead actor | Who takes part | How often | Status | Also in |" in de
+    assert ("| Practice | Region or city | Phases of custody | Lead actor | Who takes part | How often | Status | Evidence "
+            "| Also in |") in de
     row = next(line for line in de.splitlines() if line.startswith("| [Family meetings in Norway]"))
-    assert row == ("| [Family meetings in Norway](../practices/norway-family-meetings.md) | – | Pre-release, Post-release "
-                   "| NGO | Probation service; Family members | Monthly | Pilot | [Norway](no.md) |")
+    assert row == ("| [Family meetings in Norway](../practices/norway-family-meetings.md) "
+                   '| <span class="reskb-none">Not recorded</span> | Pre-release, Post-release '
+                   "| NGO | Probation service; Family members | Monthly | Pilot (since 2017) "
+                   '| <span class="reskb-pill reskb-pill--evidence reskb-pill--none">Not evaluated</span> | [Norway](no.md) |')
     assert "## Regions and cities" in de and "- **Hessen**: [Case meetings in Hessen]" in de
     # two practices: a link opens the compare page with both
     assert "[Compare them side by side](../compare/index.md?p=hessen-case-meetings,norway-family-meetings)" in de

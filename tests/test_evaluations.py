@@ -130,7 +130,7 @@ def test_pages_for_each_study_the_list_and_the_practice(studies):
     assert "## Evaluation studies" in practice
     assert "Strongest design: **Quasi-experimental (comparison group)** (2 studies recorded)." in practice
     assert practice.index("norway-comparison.md") < practice.index("norway-interviews.md")
-    assert "| **Evidence** | Evaluated: positive effects; strongest design of its studies: Quasi-experimental" in practice
+    assert "Evidence\n:   Evaluated: positive effects; strongest design of its studies: Quasi-experimental" in practice
     assert "## Evaluation studies" not in pages["practices/hessen-case-meetings.md"]
 
 

@@ -44,13 +44,15 @@ def test_data_file_has_one_plain_object_per_practice(catalogue):
 def test_finder_page_holds_the_full_table_without_javascript(catalogue):
     page = build_pages(load(catalogue))[FINDER_PAGE]
     meta = yaml.safe_load(page.split("---\n")[1])
-    assert meta["reskb_scripts"] == ["assets/reskb/finder.js"]
-    assert f"[Download every practice as JSON]({DATA_FILE}){{: #reskb-finder-data }}" in page
+    assert meta["reskb_scripts"] == ["data/finder.js", "assets/reskb/finder.js"]
+    assert f"[JSON]({DATA_FILE}){{: #reskb-finder-data }}" in page and "[CSV for spreadsheets](data/practices.csv)" in page
+    assert 'id="reskb-finder-nojs"' in page and "whatever filters the address holds" in page
     assert '<div id="reskb-finder" class="reskb-finder" role="search" aria-label="Filter practices"></div>' in page
     assert "| Practice | Countries | Phases of custody | Lead actor | Topics | Challenges addressed | Status | Evidence |" \
         in page
     assert ("| [Family meetings in Norway](practices/norway-family-meetings.md) | Norway | Pre-release, Post-release "
-            "| NGO | Family support | Stigmatisation | Pilot | Not evaluated |") in page
+            "| NGO | Family support | Stigmatisation | Pilot (since 2017) | "
+            '<span class="reskb-pill reskb-pill--evidence reskb-pill--none">Not evaluated</span> |') in page
     assert "| [Case meetings in Hessen](practices/hessen-case-meetings.md) | Germany | Pre-release | State |" in page
 
 

@@ -429,7 +429,7 @@ def test_no_file_from_outside_the_records_is_published(hostile_site):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
     snippet = (hostile_site / "practices/harmless-snippet/index.html").read_text(encoding="utf-8")
-    assert '"secret.txt"</td>' in snippet  # the name, shown as text
+    assert '"secret.txt"</dd>' in snippet  # the name, shown as text (in the "At a glance" list)
 
 
 def test_script_never_runs_in_a_browser(hostile_site, browser):

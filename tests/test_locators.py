@@ -48,7 +48,7 @@ def test_inferred_values_are_marked_and_must_exist(catalogue, validate):
     catalogue_, problems = load_catalogue(catalogue)
     assert not [p for p in problems if p.severity == "error"]
     page = build_pages(catalogue_)[PRACTICE.replace(".yaml", ".md")]
-    assert "| **Lead actor** | NGO *(inferred)* |" in page
+    assert "Lead actor\n:   NGO *(inferred)*\n" in page
     assert "Family members *(inferred: Family)*" in page
     assert "*(inferred)*: Inferred by the editors" in page
     edit(catalogue / PRACTICE, "inferred: [lead_actor,", 'inferred: ["participants[5].kind", lead_actor,')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -80,6 +81,11 @@ class Record:
         return list(dict.fromkeys(keys))
 
 
+def title_key(record: Record) -> str:
+    """The one ordering rule of every list: the title as read, ignoring opening quotes and case."""
+    return re.sub(r"^\W+", "", record.title).casefold()
+
+
 #: ISO 3166-1 "exceptionally reserved" codes accepted beside the assigned ones, for EU-wide practices
 RESERVED_COUNTRY_CODES = {"EU": "European Union"}
 
@@ -139,7 +145,7 @@ class Catalogue:
             name: defaultdict(list)
             for name in ("topic", "challenge", "country", "region", "related", "cited_by", "evaluation")
         }
-        for record in sorted(self.all_records(), key=lambda r: r.title.lower()):
+        for record in sorted(self.all_records(), key=title_key):
             for key in record.cited:
                 index["cited_by"][key].append(record)
             if record.kind == "evaluation":  # practice id -> the studies that evaluated it

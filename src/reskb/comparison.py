@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from .catalogue import Catalogue, Record, country_name, region_name
-from .labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, label
+from .badges import NOT_RECORDED, evidence_text, status_text
+from .catalogue import Catalogue, Record, country_name, region_name, title_key
+from .labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, PORTAL_LABELS, label
 
 #: practices grouped across topics by what they are: a group needs MIN_GROUP practices to get a table
 FORMAT_GROUPS: dict[str, set[str]] = {
@@ -27,7 +28,8 @@ FORMAT_GROUPS: dict[str, set[str]] = {
 }
 MIN_GROUP = 3
 MAX_COMPARE = 4
-NOT_RECORDED = "Not recorded"
+#: data/compare.json as a script for the compare page: it loads from file:// too (the offline edition)
+COMPARE_SCRIPT_DATA = "data/compare.js"
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,7 @@ def compare_values(record: Record) -> dict[str, str]:
     frequency = label(fmt["frequency"]) if fmt.get("frequency") else ""
     if fmt.get("frequency_note"):
         frequency = f"{frequency} ({fmt['frequency_note']})" if frequency else fmt["frequency_note"]
-    status = label(d["status"]) if d.get("status") else ""
-    years = "–".join(str(d[y]) for y in ("start_year", "end_year") if d.get(y))
-    if years:
-        status = f"{status} ({'since ' if not d.get('end_year') else ''}{years})" if status else years
+    status = status_text(record)  # the same words as the badge and every list
     group = d.get("target_group", {})
     target = ", ".join(label(g) for g in group.get("groups", []))
     if group.get("note"):
@@ -94,7 +93,7 @@ def compare_values(record: Record) -> dict[str, str]:
         "produces": fmt.get("produces", ""),
         "target_group": target,
         "status": status,
-        "evidence": label(d["evidence"]["status"]),
+        "evidence": evidence_text(record),
     }
     return {key: " ".join(str(values[key]).split()) or NOT_RECORDED for key in COMPARE_LABELS}
 
@@ -123,7 +122,7 @@ def _groups(cat: Catalogue) -> list[Group]:
         practices = cat.practices_for("topic", topic.id)
         if len(practices) >= MIN_GROUP:
             out.append(Group("topics", topic.id, topic.title, tuple(practices)))
-    by_title = sorted(cat.practices.values(), key=lambda r: r.title.lower())
+    by_title = sorted(cat.practices.values(), key=title_key)
     for gid, kinds in FORMAT_GROUPS.items():
         practices = [p for p in by_title if kinds & set(p.data.get("format", {}).get("kinds", []))]
         if len(practices) >= MIN_GROUP:
@@ -164,16 +163,19 @@ def comparison_table(group: Group, page: str, caption: str = "") -> str:
     if caption:
         out.append(f"<caption>{escape(caption)}</caption>")
     out.append(f'<thead><tr><th scope="col">{escape(rows[0][0])}</th>{head}</tr></thead><tbody>')
+    silent = [row[0] for row in rows[1:] if all(v == NOT_RECORDED for v in row[1:])]
     for row in rows[1:]:
+        if row[0] in silent:
+            continue  # no practice shown has it: said once below the table
         same = len(set(row[1:])) == 1
-        marker = ""
-        if same and len(row) > 2:
-            marker = " (not recorded for any)" if row[1] == NOT_RECORDED else " (same for all)"
-            marker = f' <span class="reskb-same">{marker.strip()}</span>'
+        marker = ' <span class="reskb-same">(same for all)</span>' if same and len(row) > 2 else ""
         cls = ' class="reskb-same-row"' if same else ""
         cells = "".join(f"<td>{escape(value)}</td>" for value in row[1:])
         out.append(f'<tr{cls}><th scope="row">{escape(row[0])}{marker}</th>{cells}</tr>')
     out += ["</tbody></table>", "</div>"]
+    if silent:
+        names = ", ".join(n.lower() for n in silent)
+        out.append(f'<p class="reskb-silent">{escape(PORTAL_LABELS["silent"])} {escape(names)} for these practices.</p>')
     return "\n".join(out)
 
 
@@ -250,14 +252,19 @@ def compare_page(cat: Catalogue, front_matter: str) -> str:
 def compare_data(cat: Catalogue) -> str:
     """/data/compare.json, read by the compare page's script: labels, and each practice's values and address."""
     practices = []
-    for record in sorted(cat.practices.values(), key=lambda r: r.title.lower()):
+    for record in sorted(cat.practices.values(), key=title_key):
         practices.append({"id": record.id, "title": record.title, "url": practice_url(record),
                           "countries": [country_name(c) for c in record.data["countries"]],
                           "values": compare_values(record)})
     data = {"fields": [{"key": k, "label": v} for k, v in COMPARE_LABELS.items()],
-            "max": MAX_COMPARE, "practices": practices,
+            "max": MAX_COMPARE, "not_recorded": NOT_RECORDED, "practices": practices,
             "tables": [{"title": g.title, "url": g.url, "csv": g.csv} for g in groups(cat)]}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def compare_script(compare_json: str) -> str:
+    """data/compare.js: the compare data assigned to one global variable ("<" escaped: inert if ever inlined)."""
+    return "window.reskbCompareData = " + compare_json.strip().replace("<", "\\u003c") + ";\n"
 
 
 def topic_links(cat: Catalogue, record: Record, page: str) -> str:
@@ -277,8 +284,9 @@ def comparison_pages(cat: Catalogue, front_matter: Callable[..., str]) -> dict[s
     # wide tables: these pages give the whole width to the content (Material's `hide`)
     pages = {"compare/index.md": compare_page(cat, front_matter(
         "Compare practices", "Put two to four practices side by side, or browse the comparison tables.",
-        hide=["navigation"]))}
+        hide=["navigation"], search={"boost": 0.3}, reskb_scripts=[COMPARE_SCRIPT_DATA]))}
     for group in groups(cat):
         pages[group.page] = group_page(cat, group, front_matter(
-            f"Compare: {group.title}", f"The practices of {group.title} side by side.", hide=["navigation", "toc"]))
+            f"Compare: {group.title}", f"The practices of {group.title} side by side.", hide=["navigation", "toc"],
+            search={"exclude": True}))  # table cells run together make poor search results: the records rank instead
     return pages

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
+from . import listing
 from .catalogue import Catalogue, Record, country_name, region_name
 from .comparison import MAX_COMPARE
 from .labels import FIELD_LABELS, label
@@ -125,7 +126,7 @@ def _matrix(cat: Catalogue) -> str:
 
 
 def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
-    from .pages import cell, country_link, country_path, link, rel
+    from .pages import country_link, country_path, link, rel
 
     page = country_path(code)
     practices = cat.practices_for("country", code)
@@ -142,21 +143,17 @@ def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
         out += [f"To compare them, pick up to {MAX_COMPARE} on the [compare page]({rel(page, 'compare/index.md')}"
                 f"?p={','.join(ids[:2])}), or use the [comparison tables]({rel(page, 'compare/index.md')}) by topic.", ""]
 
-    head = ["Practice", "Region or city", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
-            FIELD_LABELS["participants"], FIELD_LABELS["frequency"], FIELD_LABELS["status"], "Also in"]
-    out += ["## Practices", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for p in practices:
-        d = p.data
-        fmt = d.get("format", {})
-        also = ", ".join(country_link(page, c) for c in d["countries"] if c != code)
-        out.append("| " + " | ".join(cell(v) or "–" for v in [
-            link(page, p), _md(", ".join(_places(p, code))),
-            ", ".join(label(x) for x in d["phases"]),
-            label(d["lead_actor"]) if d.get("lead_actor") else "",
-            _md("; ".join(x["name"] for x in d.get("participants", []))),
-            label(fmt["frequency"]) if fmt.get("frequency") else "",
-            label(d["status"]) if d.get("status") else "", also]) + " |")
-    out.append("")
+    columns: list[listing.Column] = [
+        ("Practice", lambda p: link(page, p)),
+        ("Region or city", lambda p: _md(", ".join(_places(p, code)))),
+        (FIELD_LABELS["phases"], lambda p: ", ".join(label(x) for x in p.data["phases"])),
+        (FIELD_LABELS["lead_actor"], lambda p: label(p.data["lead_actor"]) if p.data.get("lead_actor") else ""),
+        (FIELD_LABELS["participants"], lambda p: _md("; ".join(x["name"] for x in p.data.get("participants", [])))),
+        (FIELD_LABELS["frequency"], lambda p: label(p.get("format.frequency")) if p.get("format.frequency") else ""),
+        listing.status_column(), listing.evidence_column(cat),
+        ("Also in", lambda p: ", ".join(country_link(page, c) for c in p.data["countries"] if c != code)),
+    ]
+    out += ["## Practices", "", listing.table(practices, columns, not_fields=("Also in",))]
 
     regions: dict[str, list[Record]] = {}
     for p in practices:
@@ -170,7 +167,8 @@ def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
     out += ["## By topic", ""]
     for topic, cells in topic_matrix(cat):
         if code in cells:
-            out += [f"### {_md(topic.title)} {{ #{topic_anchor(topic.id)} }}", "",
+            # left out of site search: the topic's own page is the result to find
+            out += [f"### {_md(topic.title)} {{ #{topic_anchor(topic.id)} data-search-exclude }}", "",
                     "\n".join(f"- {link(page, p)}" for p in cells[code]), ""]
     out += ["---", "", f"[All countries]({rel(page, INDEX)}) · [{_md(name)} on the map]({rel(page, INDEX)}#map-{code.lower()})",
             ""]

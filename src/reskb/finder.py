@@ -1,8 +1,8 @@
 """The practice finder: one page listing every practice in a table, and the data file its script filters on.
 
 The table is plain generated Markdown, complete without JavaScript; `theme/assets/reskb/finder.js` adds
-the filter controls, hides rows and keeps the filters in the address. It reads /data/practices.json,
-which is also a download for anyone who wants the catalogue's practices as data.
+the filter controls, hides rows and keeps the filters in the address. It reads /data/finder.js (the data of
+/data/practices.json, a download for anyone who wants the practices as data, with each practice's words).
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from urllib.parse import urljoin
 
 from . import evaluations
 from .catalogue import Catalogue, Record, country_name
+from .catalogue import title_key as by_title  # the one ordering rule of every list
 from .labels import FIELD_LABELS, label
 from .plaintext import plain_text
 
 FINDER_PAGE = "finder.md"
 DATA_FILE = "data/practices.json"
+#: the same data as a script, with each practice's words: the finder reads it from file:// too (offline edition)
+SCRIPT_DATA = "data/finder.js"
 SCRIPT = "assets/reskb/finder.js"
+CSV_FILE = "data/practices.csv"
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 STYLE = "assets/reskb/finder.css"
-
-
-def by_title(record: Record) -> str:
-    """Sort key: the title as read, ignoring opening quotes and case."""
-    return re.sub(r"^\W+", "", record.title).casefold()
 
 
 def _coded(code: str | None) -> dict[str, str] | None:
@@ -60,6 +60,28 @@ def practice_data(record: Record, catalogue: Catalogue, site_url: str = "/") -> 
     }
 
 
+def words(record: Record, catalogue: Catalogue) -> str:
+    """Every distinct word of a practice's title and text fields, lower case: the finder's small full-text index
+    (a word typed in the finder matches the beginning of any of them)."""
+    texts = [record.title] + [plain_text(text, catalogue.references) for _, text in record.markdown_texts()]
+    data = record.data
+    texts += data.get("lead_organisations", []) + [p.get("name", "") for p in data.get("participants", [])]
+    texts += [data.get("city", ""), data.get("format", {}).get("frequency_note", ""), data.get("format", {}).get("produces", "")]
+    texts += [label(k) for k in data.get("format", {}).get("kinds", [])]
+    if data.get("format", {}).get("frequency"):
+        texts.append(label(data["format"]["frequency"]))
+    found = dict.fromkeys(w.casefold() for text in texts if isinstance(text, str) for w in _WORD.findall(text))
+    return " ".join(found)
+
+
+def finder_script(catalogue: Catalogue, site_url: str = "/") -> str:
+    """data/finder.js: every practice (as in practices.json) with its words, assigned to one global variable."""
+    practices = sorted(catalogue.practices.values(), key=by_title)
+    data = [{**practice_data(p, catalogue, site_url), "words": words(p, catalogue)} for p in practices]
+    # JSON is a JavaScript literal; escaping "<" keeps the file inert if it is ever inlined into HTML
+    return "window.reskbFinderData = " + json.dumps(data, ensure_ascii=False).replace("<", "\\u003c") + ";\n"
+
+
 def practices_json(catalogue: Catalogue, site_url: str = "/") -> str:
     """Every practice, sorted by title, as a JSON array."""
     practices = sorted(catalogue.practices.values(), key=by_title)
@@ -68,17 +90,24 @@ def practices_json(catalogue: Catalogue, site_url: str = "/") -> str:
 
 def finder_page(catalogue: Catalogue) -> str:
     """The finder's Markdown: an introduction, an empty box the script fills with filters, the full table."""
+    from .badges import NOT_RECORDED, evidence_badge, status_text
+    from .listing import none_cell
     from .pages import front_matter, link, md_escape
 
     page = FINDER_PAGE
-    intro = ("Every practice in one table. Narrow it by country, phase of custody, topic, challenge, lead actor, "
-             "status, evidence and the design of its evaluation studies; the filters are kept in the page address, "
-             "so a filtered view can be shared "
-             "or bookmarked. Tick two to four practices to compare them side by side.")
+    intro = ("Every practice in one table. Narrow it by words from the full text, country, phase of custody, topic, "
+             "challenge, lead actor, status, evidence and the design of its evaluation studies (choose several values "
+             "to see any of them); the filters are kept in the page address, so a filtered view can be shared or "
+             "bookmarked. Tick two to four practices to compare them side by side.")
     out = [front_matter("Practice finder", intro, search={"boost": 0.5}, hide=["navigation", "toc"],
-                        reskb_scripts=[SCRIPT], reskb_styles=[STYLE]),
+                        reskb_scripts=[SCRIPT_DATA, SCRIPT], reskb_styles=[STYLE]),
            "# Practice finder", "", intro, "",
-           f"[Download every practice as JSON]({DATA_FILE}){{: #reskb-finder-data }}", "",
+           f"Download every practice: [CSV for spreadsheets]({CSV_FILE}) · "
+           f"[JSON]({DATA_FILE}){{: #reskb-finder-data }}", "",
+           '<div id="reskb-finder-nojs" class="admonition warning"><p class="admonition-title">Filters need JavaScript</p>'
+           "<p>JavaScript is off or blocked in this browser, so the filters cannot run: <strong>every practice is "
+           "listed below, whatever filters the address holds.</strong> Practices by country are on the country "
+           "pages (Practices › Countries), by topic and challenge on their pages.</p></div>", "",
            '<div id="reskb-finder" class="reskb-finder" role="search" aria-label="Filter practices"></div>', ""]
     head = ["Practice", FIELD_LABELS["countries"], FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
             FIELD_LABELS["topics"], FIELD_LABELS["challenges"], FIELD_LABELS["status"], FIELD_LABELS["evidence"]]
@@ -92,9 +121,10 @@ def finder_page(catalogue: Catalogue) -> str:
             link(page, p),
             ", ".join(md_escape(country_name(c)) for c in d["countries"]),
             ", ".join(label(x) for x in d["phases"]),
-            label(d["lead_actor"]) if d.get("lead_actor") else "–",
-            titles["topics"] or "–", titles["challenges"] or "–",
-            label(d["status"]) if d.get("status") else "–",
-            label(d["evidence"]["status"]),
+            label(d["lead_actor"]) if d.get("lead_actor") else none_cell(),
+            titles["topics"] or none_cell(), titles["challenges"] or none_cell(),
+            md_escape(status_text(p)) if status_text(p) != NOT_RECORDED else none_cell(),
+            evidence_badge(catalogue, p, prefix=False),
         ]) + " |")
     return "\n".join(out) + "\n"
+

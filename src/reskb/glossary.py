@@ -155,7 +155,8 @@ def term_page(builder: PageBuilder, record: Record) -> str:
     page, data, cat = record_path(record), record.data, builder.cat
     summary = plain_text(data["definition"], cat.references)
     refs = [cat.references[k].text for k in record.cited if k in cat.references]
-    out = [front_matter(record.title, summary, search={"boost": 2},
+    # in site search a term shows as such and ranks after the practices, challenges and topics (issue 15)
+    out = [front_matter(record.title, summary, search={"boost": 1}, tags=["Glossary term"],
                         highwire=[list(t) for t in highwire_tags(record, builder.site_url)],
                         jsonld=json_ld(record, builder.site_url, summary, [], refs)),
            f"# {md_escape(record.title)}", "", builder.text(data["definition"]), ""]

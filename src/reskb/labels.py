@@ -56,6 +56,7 @@ HEADINGS = {
     "related": "Related practices",
     "references": "References",
     "at_a_glance": "At a glance",
+    "about": "Background",
 }
 
 FIELD_LABELS = {
@@ -117,6 +118,18 @@ FORMAT_GROUP_LABELS = {
     "training": "Staff training and train-the-trainer programmes",
     "risk-assessment": "Risk and needs assessment",
     "individual-support": "Individual support (mentoring, counselling, psychological, theological and practical support)",
+}
+
+#: the portal's badges and empty cells: one wording wherever a record says nothing
+PORTAL_LABELS = {
+    "not_recorded": "Not recorded",
+    "silent": "The sources are silent on",
+    "evidence": "Evidence",
+    "status": "Status",
+    "design": "Strongest design",
+    "checked": "Checked against its sources on",
+    "led_by": "Led by",
+    "website": "Website",
 }
 
 #: evaluation studies: designs (strongest first), outcome measures, directions of findings, page words

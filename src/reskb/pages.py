@@ -13,13 +13,14 @@ from typing import Any
 
 from pybtex.database import BibliographyData
 
-from . import comparison, countries, curation, evaluations, glossary
+from . import comparison, countries, curation, evaluations, glossary, listing
+from .badges import by_title, evidence_text, status_text, under_title
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import Reference, render_citations
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
-from .untrusted import inert_markdown, markdown_url
+from .untrusted import inert_markdown
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
                   "glossary": "glossary"}
@@ -129,25 +130,12 @@ class PageBuilder:
     def record_list(self, page: str, records: list[Record], empty: str) -> str:
         if not records:
             return f"_{empty}_\n"
-        return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}" for r in records) + "\n"
+        return "\n".join(f"- {link(page, r)}: {self.text(cell(r.data['summary']), page)}"
+                         + (f" {listing.badges(self.cat, r)}" if r.kind == "practice" else "")  # evidence in every list
+                         for r in records) + "\n"
 
     def practice_table(self, page: str, practices: list[Record]) -> str:
-        if not practices:
-            return "_No practices recorded yet._\n"
-        head = ["Practice", "Countries", FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
-                FIELD_LABELS["frequency"], FIELD_LABELS["status"]]
-        rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for p in practices:
-            data = p.data
-            rows.append("| " + " | ".join([
-                link(page, p),
-                ", ".join(country_link(page, c) for c in data["countries"]),
-                ", ".join(label(x) for x in data["phases"]),
-                label(data["lead_actor"]) if data.get("lead_actor") else "–",
-                label(data.get("format", {}).get("frequency", "")) if data.get("format", {}).get("frequency") else "–",
-                label(data["status"]) if data.get("status") else "–",
-            ]) + " |")
-        return "\n".join(rows) + "\n"
+        return listing.practice_table(self.cat, page, practices)
 
     def footer(self, record: Record) -> str:
         page = record_path(record)
@@ -166,6 +154,7 @@ class PageBuilder:
         summary = _plain(record.data["summary"])
         return front_matter(record.title, record.data["summary"],
                             search={"boost": 2},  # in site search, records rank above pages that mention them
+                            tags=listing.search_tags(record),  # shown with each search result: kind and countries
                             highwire=[list(t) for t in highwire_tags(record, self.site_url)],
                             jsonld=json_ld(record, self.site_url, summary, topics, refs))
 
@@ -206,20 +195,16 @@ class PageBuilder:
                 facts.append((FIELD_LABELS["frequency"], how))
             if fmt.get("produces"):
                 facts.append((FIELD_LABELS["produces"], md_escape(fmt["produces"])))
-        if data.get("status"):
-            facts.append((FIELD_LABELS["status"], label(data["status"])))
-        for year in ("start_year", "end_year"):
-            if data.get(year):
-                facts.append((FIELD_LABELS[year], str(data[year])))
-        facts.append((FIELD_LABELS["evidence"], label(data["evidence"]["status"]) + evaluations.evidence_fact(self.cat, record)))
+        facts.append((FIELD_LABELS["status"], status_text(record)))
+        facts.append((FIELD_LABELS["evidence"], evidence_text(record) + evaluations.evidence_fact(self.cat, record)))
         for field, kind in (("topics", self.cat.topics), ("challenges", self.cat.challenges)):
             if data.get(field):
                 facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
 
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
-               self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
-        out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
-        out += ["", *curation.inferred_legend(record), comparison.compare_with(self.cat, record), ""]
+               under_title(self.cat, record), "", listing.organisations_and_links(record),
+               self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", listing.glance(facts), "",
+               *curation.inferred_legend(record), comparison.compare_with(self.cat, record), ""]
         for field in ("description", "why_promising", "considerations"):
             if data.get(field):
                 out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
@@ -232,19 +217,21 @@ class PageBuilder:
                     if i in self.cat.practices and i != record.id and self.cat.practices[i] not in related]
         if related:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
-        if data.get("links"):
-            out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({markdown_url(x['url'])})" for x in data["links"]] + [""]
         out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def grouping(self, record: Record, index: str) -> str:
-        """A challenge or topic page: its text, then every practice that names it."""
+        """A challenge or topic page: its summary, every practice that names it, then its text."""
         page, data = record_path(record), record.data
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", ""]
         if data.get("open_question"):
             out += ['!!! note "Open question"', "    The sources name this as a question for further discussion.", ""]
-        out += [self.text(data["summary"]), ""]
+        practices = sorted(self.cat.practices_for(index, record.id), key=by_title)
+        out += [self.text(data["summary"]), "", f"## {HEADINGS['practices']}", "",
+                listing.practice_cards(self.cat, page, practices, self.text),
+                comparison.topic_links(self.cat, record, page), ""]
         if data.get("description"):
+            out += [f"## {HEADINGS['about']}", ""]
             out += [self.text(data["description"]), ""]
         if data.get("responses"):
             out += [f"## {HEADINGS['responses']}", "", self.text(data["responses"]), ""]
@@ -254,22 +241,21 @@ class PageBuilder:
             challenges = [c for c in self.cat.challenges.values() if record.id in c.data.get("topics", [])]
             if challenges:
                 out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
-        out += [f"## {HEADINGS['practices']}", "", self.practice_table(page, self.cat.practices_for(index, record.id)),
-                comparison.topic_links(self.cat, record, page), *curation.editorial_note(record),
-                self.reference_list(page, record), self.footer(record)]
+        out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def country(self, code: str) -> str:
         name = country_name(code)
         description = f"Practices for reintegrating radicalised offenders in {name}."
-        return countries.country_page(self.cat, code, front_matter(name, description, hide=["navigation"]))
+        return countries.country_page(self.cat, code, front_matter(name, description, hide=["navigation"],
+                                                                   search={"boost": 0.5}, tags=["Country"]))
 
     # --- index pages -----------------------------------------------------------------------
 
     def kind_index(self, kind: str, title: str, intro: str) -> str:
         page = f"{_SECTION_KINDS[kind]}/index.md"
-        records = sorted(self.cat.records[kind].values(), key=lambda r: r.title.lower())
-        out = [front_matter(title, intro), f"# {title}", "", intro, ""]
+        records = sorted(self.cat.records[kind].values(), key=by_title)
+        out = [front_matter(title, intro, search={"boost": 0.3}), f"# {title}", "", intro, ""]  # records rank first
         if kind == "practice":
             out.append(self.practice_table(page, records))
         else:
@@ -282,11 +268,13 @@ class PageBuilder:
 
     def countries_index(self) -> str:
         description = "Practices by country: a map, and which countries have which kinds of practice."
-        return countries.countries_index(self.cat, front_matter("Countries", description, hide=["navigation", "toc"]))
+        return countries.countries_index(self.cat, front_matter("Countries", description, hide=["navigation", "toc"],
+                                                                search={"boost": 0.3}))
 
     def bibliography(self) -> str:
         page = "bibliography.md"
-        out = [front_matter("Bibliography", "Every work the catalogue cites."), "# Bibliography", "",
+        out = [front_matter("Bibliography", "Every work the catalogue cites.", search={"boost": 0.5}, tags=["Sources"]),
+               "# Bibliography", "",
                "Every work cited in the catalogue, with the records and pages that cite it. "
                "Download them all as [BibTeX](data/references.bib).", ""]
         cited_by = self.cat.indexes["cited_by"]
@@ -346,10 +334,12 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
+    files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
     files.update(evaluations.downloads(catalogue, site_url))
     files[glossary.DATA_JSON] = glossary.glossary_json(catalogue, site_url or "/")
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
-    from .finder import DATA_FILE, practices_json
+    from .finder import DATA_FILE, SCRIPT_DATA, finder_script, practices_json
 
     files[DATA_FILE] = practices_json(catalogue, site_url or "/")
+    files[SCRIPT_DATA] = finder_script(catalogue, site_url or "/")
     return files

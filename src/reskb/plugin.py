@@ -16,17 +16,21 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .cache_dir import UnsafeCache
 from .catalogue import FOLDERS, Catalogue
 from .citations import cited_keys, render_citations
+from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
+from .home import expand_home
+from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
+from .recordnav import Place, places
 from .search import related_practices
 from .untrusted import escape_snippets, is_theme_id, slugify
 from .validate import has_errors, load_catalogue
@@ -35,7 +39,8 @@ log = logging.getLogger("mkdocs.plugins.reskb")
 
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption"}
 _ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex"},
+    "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex",
+          "data-search-exclude"},  # Material's search skips such sections (set by our generators, never by contributors)
     "a": {"href", "hreflang"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -75,7 +80,9 @@ def _forget_logged(message: str) -> None:
 
 
 #: files the plugin adds to every site: the compare page's script and our styles (from src/reskb/assets/)
-_ASSETS = {"css": "assets/reskb/compare.css", "js": "assets/reskb/compare.js"}
+_ASSETS = {"css": "assets/reskb/compare.css", "js": "assets/reskb/compare.js", "site_js": "assets/reskb/portal.js",
+           "site_css": "assets/reskb/portal.css",
+           "shim": SHIM}
 
 
 class _EditBase(config_options.Type):
@@ -97,6 +104,8 @@ class CatalogueConfig(Config):
     edit_url = _EditBase()
     #: similar practices found by search and listed on each practice page (0: only those records name)
     related_practices = config_options.Type(int, default=3)
+    #: also build the offline edition (a zip that works from file://) into downloads/, linked from the home page
+    offline_edition = config_options.Type(bool, default=False)
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -107,11 +116,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.generated: set[str] = set()
         self.edit_urls: dict[str, str] = {}
         self.trusted: dict[str, list[str]] = {}
+        self.places: dict[str, Place] = {}
+        self.files: Files | None = None
+        self._dest_paths: set[str] | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def _load(self, config: MkDocsConfig) -> MkDocsConfig:
         catalogue, problems = load_catalogue(self._root(config))
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
@@ -135,7 +147,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         config.extra_css.append(_ASSETS["css"])
         config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["js"]))
         config.extra_javascript[-1].defer = True
+        # the portal: site-wide script (card rows on phones) and the "At a glance" definition lists
+        config.extra_css.append(_ASSETS["site_css"])
+        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["site_js"]))
+        config.extra_javascript[-1].defer = True
+        if "def_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("def_list")
         return config
+
+    @event_priority(-100)  # after Material's offline plugin has added its shim
+    def _local_shim(self, config: MkDocsConfig) -> None:
+        if config.extra.get("polyfills"):
+            config.extra["polyfills"] = use_local_shim(config.extra["polyfills"])
+
+    on_config = CombinedEvent(_load, _local_shim)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
@@ -159,7 +184,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         base = self.config.edit_url
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
         self.trusted = trusted_blocks(self.catalogue)
+        self.files = files
+        self._dest_paths = None
         return files
+
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        """Record pages stay out of the navigation, but each gets the tab of the list it belongs to: its page's
+        parent is that list's place in the navigation (MkDocs marks a page's parents active while it renders)."""
+        assert self.catalogue is not None
+        self.places = places(self.catalogue, [(g.page, g.title) for g in groups(self.catalogue)])
+        in_nav = {page.file.src_uri: page for page in nav.pages}
+        for path, place in self.places.items():
+            file, home = files.get_file_from_path(path), in_nav.get(place.home)
+            if file is not None and file.page is not None and home is not None and file.page not in nav.pages:
+                file.page.parent = home.parent or home
+        return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hand-written pages cite like records do: author-date links and a reference list at the end."""
@@ -168,6 +207,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.catalogue is None:
             return markdown
         markdown = expand_field_reference(markdown)
+        markdown = expand_home(markdown, self.catalogue, config.use_directory_urls, self.config.offline_edition)
         keys = [k for k in cited_keys(markdown) if k in self.catalogue.references]
         if not keys:
             return markdown
@@ -179,6 +219,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
         if page.file.src_uri in self.edit_urls:
             page.edit_url = self.edit_urls[page.file.src_uri]
+        place = self.places.get(page.file.src_uri)
+        if place is not None and self.files is not None:
+            def page_at(path: str | None) -> Page | None:
+                file = self.files.get_file_from_path(path) if path else None
+                return file.page if file is not None else None
+
+            page.previous_page, page.next_page = page_at(place.previous), page_at(place.next)
+            crumbs = [(title, page_at(path)) for title, path in place.crumbs]
+            context["reskb_crumbs"] = [(title, target.url) for title, target in crumbs if target is not None]
         # Material writes these into <meta content="..."> and <title> without escaping (autoescape is off);
         # markupsafe's Markup is escaped once and never again, whichever hook sees it next
         for key in ("description", "title"):
@@ -190,6 +239,22 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if page.file.src_uri in self.generated:
             return sanitise(html, self.trusted.get(page.file.src_uri, []))
         return html
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Without directory URLs (the offline edition), folder links in our raw HTML point at .html files."""
+        if config.use_directory_urls or self.files is None:
+            return output
+        if self._dest_paths is None:
+            self._dest_paths = {f.dest_uri for f in self.files}
+        return file_links(output, page.file.dest_uri, self._dest_paths)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.offline_edition:
+            try:
+                path = build_zip(config.config_file_path, config.site_dir)
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from None
+            log.info(f"offline edition: {path}")
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         root = self._root(config)

@@ -64,7 +64,7 @@ def recent_page(catalogue: Catalogue, limit: int = RECENT_LIMIT) -> str:
     title = LABELS["recent_title"]
     intro = ("The latest changes to the catalogue, newest first, from each record's dates: when it was "
              f"added, and when it was last reviewed against its sources. The {limit} most recent are shown.")
-    out = [front_matter(title, intro), f"# {title}", "", intro, ""]
+    out = [front_matter(title, intro, search={"exclude": True}), f"# {title}", "", intro, ""]  # a list of titles: records rank
     events = changes(catalogue)[:limit]
     if not events:
         return "\n".join([*out, "_No records yet._", ""])

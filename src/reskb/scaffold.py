@@ -10,13 +10,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import os
 import re
+import shutil
 import sys
 import textwrap
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -301,9 +304,39 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(f"created {shown}\n"
           f"next: 1. replace every {MARKER} in it with what your sources say (optional fields are commented out)\n"
           f"      2. add the works you cite to bibliography/*.bib\n"
-          f"      3. run: reskb validate    (it lists each {MARKER} left and anything else to fix)\n"
-          f"      4. preview: mkdocs serve, then open http://127.0.0.1:8000/{FOLDERS[args.kind]}/{values['id']}/")
+          f"      3. run: {command('reskb')} validate    (it lists each {MARKER} left and anything else to fix)\n"
+          f"      4. preview: NO_MKDOCS_2_WARNING=1 {command('mkdocs')} serve, then open "
+          f"{preview_url(root, FOLDERS[args.kind], values['id'])}")
     return 0
+
+
+def command(name: str) -> str:
+    """How to run one of our console scripts from this shell: its bare name when it is on PATH, else its path in
+    the virtual environment that runs us (a fresh shell has not activated it)."""
+    if shutil.which(name):
+        return name
+    script = Path(sys.executable).parent / name
+    try:
+        return script.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return script.as_posix()
+
+
+_SITE_URL = re.compile(r"""^site_url:\s*(?:!ENV\s*\[\s*(\w+)\s*,\s*)?["']?([^"'\]\s]*)""", re.MULTILINE)
+
+
+def preview_url(root: Path, folder: str, record_id: str) -> str:
+    """Where `mkdocs serve` shows the record: it serves the site under the path of site_url (e.g. /reskb/),
+    read from mkdocs.yml as MkDocs reads it (RESKB_SITE_URL when an !ENV tag names it and it is set)."""
+    path = "/"
+    config = root / "mkdocs.yml"
+    match = _SITE_URL.search(config.read_text(encoding="utf-8")) if config.is_file() else None
+    if match:
+        url = os.environ.get(match.group(1), match.group(2)) if match.group(1) else match.group(2)
+        path = urlsplit(url).path or "/"
+    if not path.endswith("/"):
+        path += "/"
+    return f"http://127.0.0.1:8000{path}{folder}/{record_id}/"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

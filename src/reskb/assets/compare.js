@@ -25,6 +25,11 @@
     var siteRoot = new URL("../../", script.src);  // this file is assets/reskb/compare.js
     var status = el("p", { "class": "reskb-compare__status", role: "status" }, "Loading the practices…");
     root.appendChild(status);
+    if (window.reskbCompareData) {  // data/compare.js: the same data as a script, which loads from file:// too
+      status.remove();
+      new Comparison(root, window.reskbCompareData, siteRoot).render();
+      return;
+    }
     fetch(new URL("data/compare.json", siteRoot))
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -93,8 +98,10 @@
       var select = el("select", { id: id });
       select.appendChild(el("option", { value: "" }, "— none —"));
       this.data.practices.forEach(function (p) {
-        var option = el("option", { value: p.id }, p.title + " (" + p.countries.join(", ") + ")");
-        if (self.chosen[i] === p.id) option.selected = true;
+        // the countries only where the title does not already name one of them
+        var named = p.countries.some(function (c) { return p.title.indexOf(c) >= 0; });
+        var option = el("option", { value: p.id }, named ? p.title : p.title + " (" + p.countries.join(", ") + ")");
+        if (self.chosen[i] === p.id) { option.selected = true; select.title = option.textContent; }
         select.appendChild(option);
       });
       select.addEventListener("change", function () {
@@ -144,12 +151,16 @@
     if (this.chosen.length < 2) return wrap;
     var practices = this.chosen.map(function (id) { return this.byId[id]; }, this);
     var table = el("table");
-    var different = 0;
+    var different = 0, silent = [], none = this.data.not_recorded;
     var rows = this.data.fields.map(function (field) {
       var values = practices.map(function (p) { return p.values[field.key]; });
       var differs = values.some(function (v) { return v !== values[0]; });
-      if (differs) different++;
       return { field: field, values: values, differs: differs };
+    }).filter(function (row) {
+      // rows that no chosen practice has are left out, and said once under the table
+      if (none && row.values.every(function (v) { return v === none; })) { silent.push(row.field.label.toLowerCase()); return false; }
+      if (row.differs) different++;
+      return true;
     });
     table.appendChild(el("caption", {}, "Comparing " + practices.length + " practices: " + different + " of " +
       rows.length + " rows differ" + (this.onlyDifferences ? " (rows that are the same are hidden)" : "")));
@@ -157,7 +168,9 @@
     head.appendChild(el("th", { scope: "col" }, "Field"));
     practices.forEach(function (p) {
       var th = el("th", { scope: "col" });
-      th.appendChild(el("a", { href: new URL(p.url, this.siteRoot).href }, p.title));
+      // from file:// (the offline edition) pages are files: practices/x.html rather than the folder practices/x/
+      var url = location.protocol === "file:" ? p.url.replace(/\/$/, ".html") : p.url;
+      th.appendChild(el("a", { href: new URL(url, this.siteRoot).href }, p.title));
       th.appendChild(el("div", { "class": "reskb-same" }, p.countries.join(", ")));
       head.appendChild(th);
     }, this);
@@ -175,11 +188,12 @@
         tr.hidden = this.onlyDifferences;
       }
       tr.appendChild(th);
-      row.values.forEach(function (value) { tr.appendChild(el("td", {}, value)); });
+      row.values.forEach(function (value, i) { tr.appendChild(el("td", { "data-label": practices[i].title }, value)); });
       body.appendChild(tr);
     }, this);
     table.appendChild(body);
     wrap.appendChild(table);
+    if (silent.length) wrap.appendChild(el("p", { "class": "reskb-silent" }, "The sources are silent on " + silent.join(", ") + " for these practices."));
     return wrap;
   };
 

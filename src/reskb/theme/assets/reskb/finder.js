@@ -1,6 +1,9 @@
 /* Practice finder: filter controls over the generated table of practices, with the filters kept in
-   the address (?country=DK&phase=post-release) and a link to compare 2 to 4 selected practices.
-   Without this script the full table still shows; the script only hides rows and adds controls. */
+   the address (?country=DE,NL&phase=post-release&words=weekly; not "q", which opens Material's site search) and a link to compare 2 to 4 selected practices.
+   Several values of one filter match any of them; different filters must all match. The word box searches
+   the full text of each practice (its words come with the data, window.reskbFinderData from data/finder.js,
+   which also loads from file:// in the offline edition). Without this script the full table still shows,
+   under a notice that filters need JavaScript. */
 (function () {
   "use strict";
 
@@ -15,6 +18,7 @@
     { key: "design", label: "Design of evaluation studies", values: function (p) { return (p.designs || []).map(coded); } }
   ];
   var MIN_COMPARE = 2, MAX_COMPARE = 4;
+  var WIDE = window.matchMedia ? window.matchMedia("(min-width: 45em)") : { matches: true };
 
   function coded(v) { return [v.code, v.label]; }
 
@@ -36,12 +40,16 @@
     return m ? decodeURIComponent(m[1]) : null;
   }
 
+  function splitWords(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}'’-]+/u).filter(Boolean);
+  }
+
   function init(box, table, practices) {
     var byId = {};
     practices.forEach(function (p) {
       p.facets = {};
       FACETS.forEach(function (f) { p.facets[f.key] = f.values(p).map(function (v) { return v[0]; }); });
-      p.words = (p.title + " " + p.summary).toLowerCase();
+      p.index = " " + (p.words || (p.title + " " + p.summary).toLowerCase()) + " ";
       byId[p.id] = p;
     });
     var rows = [];
@@ -50,61 +58,83 @@
       if (p) rows.push({ row: row, practice: p });
     });
 
+    // the filters: on narrow screens folded under "Filters (n)", open on wide ones
+    var panel = el("details", { class: "reskb-finder__panel" });
+    if (WIDE.matches) panel.open = true;
+    var summary = el("summary", { class: "reskb-finder__summary" }, "Filters");
+    panel.append(summary);
     var form = el("form", { class: "reskb-finder__form", "aria-describedby": "reskb-finder-shown" });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
-    var controls = {};
-    var words = el("input", { type: "search", id: "reskb-finder-q", name: "q", autocomplete: "off" });
+    var words = el("input", { type: "search", id: "reskb-finder-q", name: "words", autocomplete: "off" });
     var wordsField = el("div", { class: "reskb-finder__field reskb-finder__field--words" });
-    wordsField.append(el("label", { for: "reskb-finder-q" }, "Words in title or summary"), words);
+    wordsField.append(el("label", { for: "reskb-finder-q" }, "Words in the full text"), words);
     form.append(wordsField);
+    var controls = {};
     FACETS.forEach(function (f) {
       var options = {};
       practices.forEach(function (p) { f.values(p).forEach(function (v) { options[v[0]] = v[1]; }); });
-      var select = el("select", { id: "reskb-finder-" + f.key, name: f.key });
-      select.append(el("option", { value: "" }, "Any"));
+      var group = el("details", { class: "reskb-finder__facet", id: "reskb-finder-" + f.key });
+      var head = el("summary", {}, f.label);
+      var chosenNote = el("span", { class: "reskb-finder__chosen" });
+      head.append(chosenNote);
+      var fieldset = el("fieldset", {});
+      fieldset.append(el("legend", { class: "reskb-visually-hidden" }, f.label));
+      var boxes = [];
       Object.keys(options).sort(function (a, b) { return options[a].localeCompare(options[b]); }).forEach(function (code) {
-        var option = el("option", { value: code }, options[code]);
-        option.dataset.label = options[code];
-        select.append(option);
+        var id = "reskb-finder-" + f.key + "-" + code.replace(/[^A-Za-z0-9_-]/g, "_");
+        var input = el("input", { type: "checkbox", id: id, name: f.key, value: code });
+        var text = el("span", {}, options[code]);
+        var count = el("span", { class: "reskb-finder__count" });
+        var lab = el("label", { for: id, class: "reskb-finder__option" });
+        lab.append(input, " ", text, " ", count);
+        fieldset.append(lab);
+        boxes.push({ input: input, count: count, label: lab, name: options[code] });
       });
-      var field = el("div", { class: "reskb-finder__field" });
-      field.append(el("label", { for: select.id }, f.label), select);
-      form.append(field);
-      controls[f.key] = select;
+      group.append(head, fieldset);
+      form.append(group);
+      controls[f.key] = { group: group, boxes: boxes, note: chosenNote, label: f.label };
     });
     var clear = el("button", { type: "button", class: "md-button reskb-finder__clear" }, "Clear filters");
     form.append(clear);
+    panel.append(form);
 
     var status = el("p", { id: "reskb-finder-shown", class: "reskb-finder__status", role: "status", "aria-live": "polite" });
+    var empty = el("div", { class: "admonition info reskb-finder__empty", role: "status" });
+    // built once: rebuilding it under a click (the word box's change event fires first) would swallow the click
+    empty.append(el("p", { class: "admonition-title" }, "No practice matches all these filters"));
+    var hint = el("p", {}, "Remove a filter or a word, or ");
+    var reset = el("button", { type: "button", class: "md-button" }, "clear all filters");
+    reset.addEventListener("click", function () { clearAll(); });
+    hint.append(reset, ". Several values of one filter show practices with any of them.");
+    empty.append(hint);
     var compare = el("p", { class: "reskb-finder__compare" });
     var compareLink = el("a", { class: "md-button md-button--primary", id: "reskb-finder-compare" }, "Compare selected");
     var compareNote = el("span", { class: "reskb-finder__note", id: "reskb-finder-compare-note" });
     compare.append(compareLink, " ", compareNote);
-    box.append(form, status, compare);
+    box.append(panel, status, empty, compare);
 
     // a first column of checkboxes to select practices for comparison
-    var head = table.tHead.rows[0];
-    var th = el("th", { scope: "col" }, "Compare");
-    head.insertBefore(th, head.firstChild);
+    var headRow = table.tHead.rows[0];
+    headRow.insertBefore(el("th", { scope: "col" }, "Compare"), headRow.firstChild);
     var selected = [];
     rows.forEach(function (r) {
       var td = el("td", { class: "reskb-finder__select" });
-      var box = el("input", { type: "checkbox", value: r.practice.id, "aria-label": "Compare " + r.practice.title });
-      box.addEventListener("change", function () {
-        if (box.checked) selected.push(r.practice.id);
+      var check = el("input", { type: "checkbox", value: r.practice.id, "aria-label": "Compare " + r.practice.title });
+      check.addEventListener("change", function () {
+        if (check.checked) selected.push(r.practice.id);
         else selected = selected.filter(function (id) { return id !== r.practice.id; });
         updateCompare();
       });
-      r.checkbox = box;
-      td.append(box);
+      td.append(check);
       r.row.insertBefore(td, r.row.firstChild);
     });
-    var compareBase = new URL("compare/", siteBase());
+    if (window.reskbLabelTables) window.reskbLabelTables(table.parentNode);
+    var compareBase = new URL(location.protocol === "file:" ? "compare/index.html" : "compare/", siteBase());
 
     function updateCompare() {
       var ok = selected.length >= MIN_COMPARE && selected.length <= MAX_COMPARE;
       if (ok) {
-        compareLink.href = compareBase.pathname + "?p=" + selected.map(encodeURIComponent).join(",");
+        compareLink.href = (location.protocol === "file:" ? compareBase.href.split("?")[0] : compareBase.pathname) + "?p=" + selected.map(encodeURIComponent).join(",");
         compareLink.removeAttribute("aria-disabled");
       } else {
         compareLink.removeAttribute("href");
@@ -116,15 +146,18 @@
     }
 
     function current() {
-      var chosen = { q: words.value.trim().toLowerCase() };
-      FACETS.forEach(function (f) { chosen[f.key] = controls[f.key].value; });
+      var chosen = { q: splitWords(words.value) };
+      FACETS.forEach(function (f) {
+        chosen[f.key] = controls[f.key].boxes.filter(function (b) { return b.input.checked; }).map(function (b) { return b.input.value; });
+      });
       return chosen;
     }
 
     function matches(p, chosen, except) {
-      if (chosen.q && chosen.q.split(/\s+/).some(function (w) { return p.words.indexOf(w) < 0; })) return false;
+      if (chosen.q.some(function (w) { return p.index.indexOf(" " + w) < 0; })) return false;
       return FACETS.every(function (f) {
-        return f.key === except || !chosen[f.key] || p.facets[f.key].indexOf(chosen[f.key]) >= 0;
+        var want = chosen[f.key];
+        return f.key === except || !want.length || want.some(function (v) { return p.facets[f.key].indexOf(v) >= 0; });
       });
     }
 
@@ -136,57 +169,75 @@
         r.row.hidden = !show;
         if (show) shown += 1;
       });
-      // each option says how many practices it would leave, given the other filters (one pass per filter)
+      // each value says how many practices it would show, given the other filters; values that would show
+      // none cannot be chosen (a chosen one stays, so that it can be unticked)
+      var active = chosen.q.length ? 1 : 0;
       FACETS.forEach(function (f) {
         var counts = {};
         practices.forEach(function (p) {
           if (matches(p, chosen, f.key)) p.facets[f.key].forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
-        Array.prototype.forEach.call(controls[f.key].options, function (option) {
-          if (option.value) option.textContent = option.dataset.label + " (" + (counts[option.value] || 0) + ")";
+        var c = controls[f.key], picked = 0;
+        c.boxes.forEach(function (b) {
+          var n = counts[b.input.value] || 0;
+          b.count.textContent = "(" + n + ")";
+          b.input.disabled = n === 0 && !b.input.checked;
+          b.label.classList.toggle("reskb-finder__option--none", b.input.disabled);
+          if (b.input.checked) picked += 1;
         });
+        c.note.textContent = picked ? " (" + picked + ")" : "";
+        if (picked) active += 1;
       });
+      summary.textContent = active ? "Filters (" + active + ")" : "Filters";
       status.textContent = shown === rows.length ? "Showing all " + rows.length + " practices."
         : "Showing " + shown + " of " + rows.length + " practices.";
+      empty.style.display = shown ? "none" : "";  // not `hidden`: the admonition style would show it again
+      table.style.display = shown ? "" : "none";
       if (updateAddress) {
         var params = new URLSearchParams();
-        if (words.value.trim()) params.set("q", words.value.trim());
-        FACETS.forEach(function (f) { if (chosen[f.key]) params.set(f.key, chosen[f.key]); });
-        var query = params.toString();
+        if (words.value.trim()) params.set("words", words.value.trim());
+        FACETS.forEach(function (f) { if (chosen[f.key].length) params.set(f.key, chosen[f.key].join(",")); });
+        var query = params.toString().replace(/%2C/g, ",");
         history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
       }
     }
 
-    // filters from the address: a shared link reproduces the filtered view
-    var params = new URLSearchParams(location.search);
-    words.value = params.get("q") || "";
-    FACETS.forEach(function (f) {
-      var value = params.get(f.key);
-      if (value && Array.prototype.some.call(controls[f.key].options, function (o) { return o.value === value; })) {
-        controls[f.key].value = value;
-      }
-    });
-    form.addEventListener("change", function (e) { if (e.target.type !== "checkbox") apply(true); });
-    words.addEventListener("input", function () { apply(true); });
-    clear.addEventListener("click", function () {
+    function clearAll() {
       words.value = "";
-      FACETS.forEach(function (f) { controls[f.key].value = ""; });
+      FACETS.forEach(function (f) { controls[f.key].boxes.forEach(function (b) { b.input.checked = false; }); });
       apply(true);
       words.focus();
+    }
+
+    // filters from the address: a shared link reproduces the filtered view (repeated or comma-separated values)
+    var params = new URLSearchParams(location.search);
+    words.value = params.get("words") || "";
+    FACETS.forEach(function (f) {
+      var wanted = [];
+      params.getAll(f.key).forEach(function (v) { wanted = wanted.concat(v.split(",")); });
+      controls[f.key].boxes.forEach(function (b) { if (wanted.indexOf(b.input.value) >= 0) b.input.checked = true; });
+      if (wanted.length) controls[f.key].group.open = true;
     });
+    form.addEventListener("change", function () { apply(true); });
+    words.addEventListener("input", function () { apply(true); });
+    clear.addEventListener("click", clearAll);
     apply(false);
     updateCompare();
     box.classList.add("reskb-finder--ready");
   }
 
   function start() {
+    var nojs = document.getElementById("reskb-finder-nojs");
+    if (nojs) nojs.remove();
     var box = document.getElementById("reskb-finder");
     var data = document.getElementById("reskb-finder-data");
     var article = box && box.closest("article, .md-content") || document;
     var table = box && Array.prototype.find.call(article.querySelectorAll("table"), function (t) {
       return box.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING;
     });
-    if (!box || !data || !table || !table.tHead || !table.tBodies.length) return;
+    if (!box || !table || !table.tHead || !table.tBodies.length) return;
+    if (window.reskbFinderData) { init(box, table, window.reskbFinderData); return; }
+    if (!data) return;
     fetch(data.href).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + response.statusText);
       return response.json();
