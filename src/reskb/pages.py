@@ -11,11 +11,10 @@ import posixpath
 import re
 from typing import Any
 
-from pybtex.database import BibliographyData
-
 from . import comparison, countries
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
-from .citations import Reference, render_citations
+from .citations import Reference, anchor
+from .citations.exports import reference_downloads
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
@@ -93,6 +92,10 @@ class PageBuilder:
         self.docs_titles = docs_titles or {}
         #: practice id -> similar practices found by search, listed after those the records name
         self.related = related or {}
+        assert catalogue.formatter is not None, "load the catalogue with validate.load_catalogue"
+        self.formatter = catalogue.formatter
+        if not self.formatter.bibliography_done:  # every group of every record, in one pandoc run
+            self.formatter.prepare(text for record in catalogue.all_records() for _, text in record.markdown_texts())
 
     # --- shared pieces ---------------------------------------------------------------------
 
@@ -100,9 +103,9 @@ class PageBuilder:
         """Contributor Markdown with citations as links to this page's reference list, or, for text
         shown on another page (`elsewhere` is that page), to the bibliography."""
         if not elsewhere:
-            return render_citations(markdown, self.cat.references)
+            return self.formatter.render(markdown)
         target = rel(elsewhere, "bibliography.md").replace("{", "{{").replace("}", "}}") + "#{key}"
-        return render_citations(markdown, self.cat.references, target)
+        return self.formatter.render(markdown, target)
 
     def reference_list(self, page: str, record: Record) -> str:
         locators: dict[str, list[str]] = {}
@@ -114,14 +117,13 @@ class PageBuilder:
     def references_section(self, page: str, keys: list[str], locators: dict[str, list[str]] | None = None) -> str:
         """The page's own reference list; in-text citations link to its `#ref-<key>` anchors."""
         locators = locators or {}
-        refs: list[Reference] = sorted((self.cat.references[k] for k in dict.fromkeys(keys)),
-                                       key=lambda r: (r.label.lower(), r.year))
+        refs: list[Reference] = sorted((self.cat.references[k] for k in dict.fromkeys(keys)), key=lambda r: r.order)
         lines = [f"## {HEADINGS['references']}", ""]
         for ref in refs:
             where = "; ".join(md_escape(w) for w in dict.fromkeys(locators.get(ref.key, [])))
             where = f" Cited for: {where}." if where else ""
-            bib = rel(page, f"bibliography.md#{ref.key}")
-            lines += [f"{ref.html}{where} [In the bibliography]({bib})", f"{{: #ref-{ref.key} .reskb-reference }}", ""]
+            bib = rel(page, f"bibliography.md#{anchor(ref.key)}")
+            lines += [f"{ref.html}{where} [In the bibliography]({bib})", f"{{: #ref-{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(lines)
 
     def record_list(self, page: str, records: list[Record], empty: str) -> str:
@@ -285,12 +287,13 @@ class PageBuilder:
         page = "bibliography.md"
         out = [front_matter("Bibliography", "Every work the catalogue cites."), "# Bibliography", "",
                "Every work cited in the catalogue, with the records and pages that cite it. "
-               "Download them all as [BibTeX](data/references.bib).", ""]
+               "Download them all as [BibTeX](data/references.bib), [CSL-JSON](data/references.json) "
+               "or [RIS](data/references.ris).", ""]
         cited_by = self.cat.indexes["cited_by"]
-        for ref in sorted(self.cat.references.values(), key=lambda r: (r.label.lower(), r.year, r.key)):
+        for ref in sorted(self.cat.references.values(), key=lambda r: r.order):
             citers = ", ".join([link(page, r) for r in cited_by.get(ref.key, [])] + [
                 f"[{md_escape(self.docs_titles.get(p, p))}]({p})" for p in sorted(self.cat.docs_citations.get(ref.key, ()))])
-            out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{ref.key} .reskb-reference }}", ""]
+            out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(out)
 
     def all_pages(self) -> dict[str, str]:
@@ -328,8 +331,7 @@ def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str,
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     """Files offered for download: all references as BibTeX, and each record's own citation."""
-    refs = sorted(catalogue.references.values(), key=lambda r: r.key)
-    files = {"data/references.bib": BibliographyData({r.key: r.entry for r in refs}).to_string("bibtex")}
+    files = reference_downloads(catalogue)
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)

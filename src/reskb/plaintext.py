@@ -18,7 +18,7 @@ def plain_text(markdown: str, references: dict[str, Reference] | None = None) ->
 
     def narrative(match: re.Match[str]) -> str:
         ref = references.get(match.group("key"))
-        return f"{ref.label} ({ref.year})" if ref else ""
+        return ref.narrative if ref else ""
 
     text = _BRACKET.sub("", markdown)
     text = _NARRATIVE.sub(narrative, text)

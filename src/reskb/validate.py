@@ -22,7 +22,7 @@ import pycountry
 from referencing import Registry, Resource
 
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
-from .citations import Reference, citation_lines, finish_references, load_bib_file
+from .citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
 from .loader import LoadError, Pointer, dotted, leaves, load_yaml
 from .placeholders import mask, placeholder_problems
 from .problems import Problem, display_path
@@ -74,10 +74,10 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             placeholders += placeholder_problems(record)
             if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("title"), str):
                 _add_record(catalogue, record, path, problems)
-    _load_references(catalogue, root, problems)
+    strings = _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
     problems += list(check_docs_citations(catalogue, root / "docs"))
-    finish_references(catalogue.references)
+    catalogue.formatter = finish_references(catalogue.references, strings)
     for ref in catalogue.references.values():
         problems += ref.problems
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
@@ -240,19 +240,24 @@ def _first_sentence(text: str) -> str:
 # --- references ----------------------------------------------------------------------------
 
 
-def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> None:
+def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> list[str]:
+    """Every readable entry of bibliography/*.bib; returns the files' @string definitions."""
+    strings: list[str] = []
+    lowered: dict[str, Reference] = {}
     for path in _files(root / "bibliography", ".bib", root, problems):
-        shown = display_path(path, root)
-        refs, bib_problems = load_bib_file(path, shown)
-        problems += bib_problems
-        for ref in refs:
-            if ref.key in catalogue.references:
-                first = catalogue.references[ref.key]
-                problems.append(Problem(shown, ref.line, ref.key, f"the BibTeX key '{ref.key}' is already used in "
-                                        f"{first.path}:{first.line}", "give each work its own key"))
+        bib = read_bib_file(path, display_path(path, root))
+        problems += bib.problems
+        strings += bib.strings
+        catalogue.broken_references |= bib.broken_keys
+        for ref in bib.references:
+            first = lowered.get(ref.key.lower())
+            if first is not None:  # keys repeat across files (within one file, read_bib_file reports it)
+                problems.append(duplicate_problem(ref, first))
                 continue
+            lowered[ref.key.lower()] = ref
             problems += list(_check_reference(ref))
             catalogue.references[ref.key] = ref
+    return strings
 
 
 def _check_reference(ref: Reference) -> Iterator[Problem]:
@@ -319,12 +324,12 @@ def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
     if isinstance(refs, list):
         for i, ref in enumerate(refs):
             key = ref.get("key") if isinstance(ref, dict) else None
-            if isinstance(key, str) and key not in known:
+            if isinstance(key, str) and key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
     for field, text in record.markdown_texts():
         pointer = tuple(field.split("."))
         for key, line in dict.fromkeys(citation_lines(text)):
-            if key not in known:
+            if key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_in_text(pointer, line), field)
 
 
@@ -336,7 +341,7 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
         text = path.read_text(encoding="utf-8", errors="replace")
         for key, line in citation_lines(text):
             catalogue.docs_citations.setdefault(key, set()).add(path.relative_to(docs).as_posix())
-            if key not in catalogue.references:
+            if key not in catalogue.references and key not in catalogue.broken_references:
                 close = difflib.get_close_matches(key, list(catalogue.references), n=1, cutoff=0.6)
                 yield Problem(display_path(path, catalogue.root), line, "", f"unknown reference key '{key}'",
                               f"did you mean '{close[0]}'?" if close else
