@@ -17,7 +17,8 @@ from .citations import Reference, anchor
 from .citations.exports import reference_downloads
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
-from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
+from .citations import STYLE_NAMES, STYLES
+from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
 
@@ -72,8 +73,8 @@ def fence(text: str, lang: str) -> str:
     return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
 
 
-def cite_path(record: Record) -> str:
-    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.bib"
+def cite_path(record: Record, extension: str = "bib") -> str:
+    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.{extension}"
 
 
 def _plain(markdown: str) -> str:
@@ -149,14 +150,28 @@ class PageBuilder:
             ]) + " |")
         return "\n".join(rows) + "\n"
 
+    def cite_texts(self, style: str) -> dict[str, str]:
+        """Every record's page citation in one style, made in one pandoc run the first time it is asked for."""
+        cache = self.__dict__.setdefault("_cite_texts", {})
+        if style not in cache:
+            cache[style] = citation_texts(self.cat.all_records(), self.site_url, style)
+        return cache[style]
+
     def footer(self, record: Record) -> str:
         page = record_path(record)
+        tabs = []
+        for style in STYLES:
+            code = fence(self.cite_texts(style)[record.id], "text").replace("\n", "\n    ")
+            tabs += [f'=== "{STYLE_NAMES[style]}"', "", f"    {code}", ""]
+        code = fence(citation_bibtex(record, self.site_url), "bibtex").replace("\n", "\n    ")
+        tabs += ['=== "BibTeX"', "", f"    {code}", ""]
+        downloads = ", ".join(f"[{name}]({rel(page, cite_path(record, ext))})"
+                              for name, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json")))
         return "\n".join([
             "## Cite this page", "",
             f"Version of {record.data['last_reviewed']}. Copy a citation with the button at its top right, "
-            f"or [download the BibTeX]({rel(page, cite_path(record))}).", "",
-            fence(citation_text(record, self.site_url), "text"), "",
-            fence(citation_bibtex(record, self.site_url), "bibtex"), "",
+            f"or download it as {downloads}.", "",
+            *tabs,
             "---", "", f"{FIELD_LABELS['last_reviewed']}: {record.data['last_reviewed']}", "",
         ])
 
@@ -334,6 +349,8 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     files = reference_downloads(catalogue)
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
+        files[cite_path(record, "ris")] = citation_ris(record, site_url or "/")
+        files[cite_path(record, "json")] = citation_csl_json(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
     from .finder import DATA_FILE, practices_json

@@ -30,7 +30,8 @@ from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption"}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption",
+                                    "input", "label"}  # input and label: Material's content tabs (radio buttons)
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex"},
     "a": {"href", "hreflang"},
@@ -38,6 +39,8 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
     "details": {"open"},
+    "input": {"type", "name", "checked"},
+    "label": {"for"},
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..problems import Problem
 from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
-from .fields import PRIVATE, QUIET, SHOWN, TYPES, is_private
+from .fields import QUIET, SHOWN, TYPES, is_private
 from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
 from .pandoc import PandocError, bibtex_to_csl
 from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, cited_keys
