@@ -8,6 +8,7 @@ it refers to and two builds of the same data cite alike.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -57,7 +58,9 @@ def citation_texts(records: Iterable[Record], site_url: str, style: str) -> dict
         tree = citeproc("---\nnocite: '[@*]'\n---\n", [csl_item(r, site_url) for r in records],
                         style_without_disambiguation(style, workdir), workdir)
     found, text = divs(tree), Writer("text")
-    return {r.id: blocks_text(found.get(f"ref-{citation_key(r)}", []), text).removeprefix("1. ").strip() for r in records}
+    # numeric styles number the list; a page cited alone has no number
+    return {r.id: re.sub(r"^\d+\.\s+", "", blocks_text(found.get(f"ref-{citation_key(r)}", []), text)).strip()
+            for r in records}
 
 
 def citation_text(record: Record, site_url: str, style: str = "apa") -> str:
