@@ -32,9 +32,10 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
         if item is None:
             continue
         if "issued" not in item:
+            accessed = " and, for a web page, urldate = {2026-01-31} (the day you read it)" if "URL" in item else ""
             ref.problems.append(Problem(ref.path, ref.line, "date", f"reference '{key}' has no date",
-                                        "add date = {2020} (or year = {2020}) if the source gives one; until then "
-                                        "it is shown as 'n.d.'", "warning"))
+                                        f"add date = {{2020}} (or year = {{2020}}) if the source gives one{accessed}; "
+                                        "until then it is shown as 'n.d.'", "warning"))
         if "title" not in item:
             ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{key}' has no title",
                                         "add title = {...}", "warning"))

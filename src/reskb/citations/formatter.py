@@ -154,8 +154,8 @@ class Formatter:
         workdir = Path(self._workdir.name)
         style = style_without_disambiguation("apa", workdir) if plain else style_file("apa")
         ordered = sorted(sources)
-        header = "---\nlink-citations: true\n" + ("nocite: '[@*]'\n" if bibliography else
-                                                    "suppress-bibliography: true\n") + "---\n\n"
+        # citeproc links citations only when it makes a bibliography: later runs make one and leave it
+        header = "---\nlink-citations: true\n" + ("nocite: '[@*]'\n" if bibliography else "") + "---\n\n"
         body = "".join(f"::: {{#g{i}}}\n{' '.join(source.split())}\n:::\n\n" for i, source in enumerate(ordered))
         items = [self.items[k] for k in keys if k in self.items] + [_PROBE_ITEM]
         tree = citeproc(header + body, items, style, workdir)
