@@ -253,6 +253,7 @@ def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) 
             first = lowered.get(ref.key.lower())
             if first is not None:  # keys repeat across files (within one file, read_bib_file reports it)
                 problems.append(duplicate_problem(ref, first))
+                catalogue.broken_references.add(ref.key)  # reported here, not again where it is cited
                 continue
             lowered[ref.key.lower()] = ref
             problems += list(_check_reference(ref))

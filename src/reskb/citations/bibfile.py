@@ -170,7 +170,7 @@ def read_bib_file(path: Path, shown_as: str) -> BibFile:
         line = text.count("\n", 0, chunk.start) + 1
         if chunk.kind in ("comment", "preamble"):
             continue
-        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", raw)
+        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\n]*?)\s*(?:,|\n|$)", raw)
         key = key_match.group(1) if key_match else ""
         if chunk.kind != "string" and (not key or key.endswith(("=", "}"))):
             result.problems.append(Problem(shown_as, line, "", f"this @{chunk.kind} entry has no key",
@@ -192,6 +192,7 @@ def read_bib_file(path: Path, shown_as: str) -> BibFile:
         clash = seen.get(key.lower())
         if clash is not None:  # pybtex would refuse it; report it ourselves, with both lines
             result.problems.append(duplicate_problem(ref, clash))
+            result.broken_keys.add(key)
             continue
         seen[key.lower()] = ref
         result.references.append(ref)
