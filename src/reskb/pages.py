@@ -13,11 +13,10 @@ from typing import Any
 
 from . import comparison, countries
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
-from .citations import Reference, anchor
+from .citations import STYLE_NAMES, STYLES, Reference, anchor
 from .citations.exports import reference_downloads
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
-from .citations import STYLE_NAMES, STYLES
 from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}

@@ -19,7 +19,7 @@ from pybtex.plugin import find_plugin
 
 from .catalogue import FOLDERS, Record, country_name
 from .citations.exports import ris_record
-from .citations.formatter import STYLES, style_without_disambiguation
+from .citations.formatter import style_without_disambiguation
 from .citations.pandoc import Writer, blocks_text, citeproc, divs
 
 #: looked up once: `to_string("bibtex")` scans every installed package's entry points on each call
