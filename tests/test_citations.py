@@ -202,6 +202,50 @@ def test_cite_command(capsys):
     assert main(["cite", "nosuch", "--path", str(REPO)]) == 1
 
 
+CITE_THIS_PAGE = {
+    "apa": "Resocialisation Knowledge Base contributors. (2026, January 15). Family meetings in Norway. "
+           "Resocialisation Knowledge Base. https://example.org/fixture/practices/norway-family-meetings/",
+    "chicago": "Resocialisation Knowledge Base contributors. 2026. “Family Meetings in Norway.” Resocialisation "
+               "Knowledge Base, January 15. https://example.org/fixture/practices/norway-family-meetings/.",
+    "harvard": "Resocialisation Knowledge Base contributors (2026) Family meetings in Norway, Resocialisation Knowledge "
+               "Base. Available at: https://example.org/fixture/practices/norway-family-meetings/.",
+    "vancouver": "Resocialisation Knowledge Base contributors. Resocialisation Knowledge Base [Internet]. 2026. Family "
+                 "meetings in Norway. Available from: https://example.org/fixture/practices/norway-family-meetings/",
+}
+
+
+@pytest.mark.parametrize("style", sorted(CITE_THIS_PAGE))
+def test_cite_this_page_in_each_style(style, capsys):
+    from conftest import FIXTURE
+    from reskb.cli import main
+
+    assert main(["cite", "norway-family-meetings", "--style", style, "--path", str(FIXTURE)]) == 0
+    assert capsys.readouterr().out == CITE_THIS_PAGE[style] + "\n"
+
+
+def test_cite_this_page_other_formats(capsys):
+    from conftest import FIXTURE
+    from reskb.cli import main
+
+    assert main(["cite", "norway-family-meetings", "--format", "ris", "--path", str(FIXTURE)]) == 0
+    ris = capsys.readouterr().out.splitlines()
+    assert ris[0] == "TY  - ELEC" and "TI  - Family meetings in Norway" in ris and "DA  - 2026/1/15/" in ris
+    assert main(["cite", "norway-family-meetings", "--format", "csl-json", "--path", str(FIXTURE)]) == 0
+    item = json.loads(capsys.readouterr().out)[0]
+    assert item["URL"] == "https://example.org/fixture/practices/norway-family-meetings/"
+    assert item["issued"] == {"date-parts": [[2026, 1, 15]]}
+
+
+def test_cite_this_page_tabs_on_the_site(real_site):
+    html = (real_site / "practices/rotterdam-case-conferences/index.html").read_text(encoding="utf-8")
+    block = html.split('id="cite-this-page"', 1)[1]
+    labels = re.findall(r'<label for="__tabbed_\d+_\d+">([^<]+)</label>', block)
+    assert labels == ["APA 7", "Chicago (author-date)", "Harvard (Cite Them Right)", "Vancouver", "BibTeX"]
+    assert block.count('type="radio"') == 5
+    for ext in ("bib", "ris", "json"):
+        assert f'href="../../data/cite/practices/rotterdam-case-conferences.{ext}"' in block
+
+
 def test_citation_file_is_valid_cff():
     import yaml
     from check_jsonschema.builtin_schemas import get_builtin_schema
