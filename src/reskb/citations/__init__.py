@@ -8,6 +8,7 @@ from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
 from .fields import QUIET, SHOWN, TYPES, is_private
 from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
 from .pandoc import PandocError, bibtex_to_csl
+from .sentence_case import for_pandoc
 from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, cited_keys
 
 __all__ = ["KEY", "_BRACKET", "_NARRATIVE", "BibFile", "Citation", "Formatter", "Reference", "STYLES", "STYLE_NAMES",
@@ -18,7 +19,7 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
     """Read every entry into CSL-JSON (one pandoc run) and say what the style cannot show."""
     for ref in references.values():
         ref.problems += list(_unshown(ref))
-    bibtex = "\n".join([*strings, *(ref.raw for ref in references.values())])
+    bibtex = "\n".join([*strings, *(for_pandoc(ref) for ref in references.values())])
     try:
         items = {item["id"]: item for item in bibtex_to_csl(bibtex)}
     except PandocError as exc:
@@ -40,6 +41,9 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
             ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{key}' has no title",
                                         "add title = {...}", "warning"))
         ref.narrative = _rough_narrative(item)
+        eid = ref.entry.fields.get("eid", "").strip()
+        if eid and "page" not in item and "number" not in item:  # biblatex's eid is the article number
+            item["number"] = eid
     return Formatter(references, items, strings)
 
 
@@ -50,7 +54,7 @@ def _unshown(ref: Reference):  # type: ignore[no-untyped-def]
                       "show; it is formatted as a generic document", "use a standard type such as @book, @article, "
                       "@report, @online or @misc", "warning")
     for fld in ref.fields:
-        if fld.name not in SHOWN and fld.name not in QUIET and not is_private(fld.name):
+        if fld.name not in SHOWN and fld.name not in QUIET and not is_private(fld.name) and fld.name != "eid":
             yield Problem(ref.path, fld.line, fld.name, f"the field '{fld.name}' of '{ref.key}' is not shown by the "
                           "citation style (APA 7); it stays in the exports", "move what readers need into note = {...}, "
                           "or remove the field", "warning")

@@ -39,7 +39,14 @@ def references_bib(refs: list[Reference], strings: list[str]) -> str:
 
 
 def csl_items(refs: list[Reference], items: dict[str, dict]) -> list[dict]:
-    return [{k: v for k, v in items[r.key].items() if k not in _CSL_PRIVATE} for r in refs if r.key in items]
+    """CSL-JSON as the CSL data schema has it: pandoc leaves the type of @misc empty, CSL calls it 'document'."""
+    out = []
+    for ref in refs:
+        if ref.key in items:
+            item = {k: v for k, v in items[ref.key].items() if k not in _CSL_PRIVATE}
+            item["type"] = item.get("type") or "document"
+            out.append(item)
+    return out
 
 
 def _year(item: dict, variable: str = "issued") -> tuple[str, str]:

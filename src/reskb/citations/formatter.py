@@ -56,6 +56,18 @@ def style_without_disambiguation(name: str, workdir: Path) -> Path:
     return path
 
 
+def for_apa(item: dict) -> dict:
+    """APA rules the CSL style leaves to the data: no publisher when it is the author (APA 7, 9.29), no
+    edition statement for a first edition."""
+    item = dict(item)
+    authors = [n.get("literal", "") for n in item.get("author", [])]
+    if item.get("publisher") and authors == [item["publisher"]]:
+        del item["publisher"]
+    if str(item.get("edition", "")).strip().lower() in ("1", "1st", "first"):
+        del item["edition"]
+    return item
+
+
 def _signature(item: dict) -> str:
     """What two items must share before citeproc could need to tell them apart."""
     for role in ("author", "editor", "translator"):
@@ -81,6 +93,7 @@ class Formatter:
     def __init__(self, references: dict[str, Reference], items: dict[str, dict], strings: list[str]):
         self.references = references
         self.items = items
+        self.style_items = {key: for_apa(item) for key, item in items.items()}
         self.strings = strings  # the .bib files' @string definitions, which entries may use
         self.keys = [PROBE, *references]
         self.index = {key: i for i, key in enumerate(self.keys)}
@@ -157,7 +170,7 @@ class Formatter:
         # citeproc links citations only when it makes a bibliography: later runs make one and leave it
         header = "---\nlink-citations: true\n" + ("nocite: '[@*]'\n" if bibliography else "") + "---\n\n"
         body = "".join(f"::: {{#g{i}}}\n{' '.join(source.split())}\n:::\n\n" for i, source in enumerate(ordered))
-        items = [self.items[k] for k in keys if k in self.items] + [_PROBE_ITEM]
+        items = [self.style_items[k] for k in keys if k in self.style_items] + [_PROBE_ITEM]
         tree = citeproc(header + body, items, style, workdir)
         found = divs(tree)
         markdown = Writer("markdown", lambda key, inner: f"[{inner}](\x02{self.index.get(key, 0)}\x03)")
