@@ -20,7 +20,8 @@ title subtitle titleaddon shorttitle booktitle booksubtitle booktitleaddon maint
 journal journaltitle journalsubtitle shortjournal issuetitle issuesubtitle series volume volumes number issue
 pages chapter edition version type howpublished note addendum pubstate
 publisher institution school organization address location venue eventtitle eventdate
-date year month urldate origdate origyear origpublisher origlocation origtitle url doi eprint eprinttype eprintclass archiveprefix primaryclass
+date year month urldate origdate origyear origpublisher origlocation origtitle
+url doi eprint eprinttype eprintclass archiveprefix primaryclass
 crossref language langid
 """.split())
 
