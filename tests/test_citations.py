@@ -171,6 +171,9 @@ def test_links_and_text_are_escaped():
     link["c"][2][0] = "javascript:alert(1)"
     assert writer.inline(link) == "&lt;b&gt;x&lt;/b&gt;"
     assert Writer("markdown").inline({"t": "Str", "c": "[x](y) *z*"}) == r"\[x\](y) \*z\*"
+    # references are HTML inside Markdown pages: Markdown syntax in a title stays text
+    assert writer.inline({"t": "Str", "c": "[x](https://e.org) *z* _w_"}) == \
+        "&#91;x&#93;(https://e.org) &#42;z&#42; &#95;w&#95;"
 
 
 def test_unknown_key_in_record_text_gives_exact_line(catalogue, validate):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -145,11 +146,16 @@ class Formatter:
         first = not self.bibliography_done
         if first:
             pieces |= {f"@{key}" for key in self.references if key not in self.clustered}
-        self._run(pieces, list(self.references), plain=True, bibliography=first, order=first)
+        runs = [(pieces, list(self.references), True, first, first)]
         if whole_full or (self.clustered and first):
             cited = set(self.clustered) | {c.key for g in whole_full.values() for c in g}
             full_pieces = set(whole_full) | ({f"@{key}" for key in self.clustered} if first else set())
-            self._run(full_pieces, [k for k in self.references if k in cited], plain=False, bibliography=first, order=False)
+            runs.append((full_pieces, [k for k in self.references if k in cited], False, first, False))
+        # the two runs are independent: pandoc is a separate process, so they share the machine's cores
+        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+            trees = list(pool.map(lambda run: self._call(*run[:4]), runs))
+        for tree, run in zip(trees, runs, strict=True):  # the full style's references replace the plain ones
+            self._take(tree, *run)
         retry = {}
         for source, c in composed.items():
             result = self._compose(c)
@@ -158,20 +164,24 @@ class Formatter:
             else:
                 self.rendered[source] = result
         if retry:  # the style joins this locator differently: render those groups whole
-            self._run(set(retry), list(self.references), plain=True, bibliography=False, order=False)
+            run = (set(retry), list(self.references), True, False, False)
+            self._take(self._call(*run[:4]), *run)
         self.bibliography_done = True
 
-    def _run(self, sources: set[str], keys: list[str], plain: bool, bibliography: bool, order: bool) -> None:
-        """One pandoc run: these groups, and the references of `keys` when `bibliography` (taking the
-        bibliography's order from this run when `order`); `plain` switches disambiguation off."""
-        workdir = Path(self._workdir.name)
+    def _call(self, sources: set[str], keys: list[str], plain: bool, bibliography: bool) -> dict:
+        """One pandoc run: these groups, and the references of `keys` when `bibliography`; `plain`
+        switches disambiguation off."""
+        workdir = Path(tempfile.mkdtemp(dir=self._workdir.name))
         style = style_without_disambiguation("apa", workdir) if plain else style_file("apa")
-        ordered = sorted(sources)
         # citeproc links citations only when it makes a bibliography: later runs make one and leave it
         header = "---\nlink-citations: true\n" + ("nocite: '[@*]'\n" if bibliography else "") + "---\n\n"
-        body = "".join(f"::: {{#g{i}}}\n{' '.join(source.split())}\n:::\n\n" for i, source in enumerate(ordered))
+        body = "".join(f"::: {{#g{i}}}\n{' '.join(source.split())}\n:::\n\n" for i, source in enumerate(sorted(sources)))
         items = [self.style_items[k] for k in keys if k in self.style_items] + [_PROBE_ITEM]
-        tree = citeproc(header + body, items, style, workdir)
+        return citeproc(header + body, items, style, workdir)
+
+    def _take(self, tree: dict, sources: set[str], keys: list[str], plain: bool, bibliography: bool, order: bool) -> None:
+        """Keep what a run rendered (taking the bibliography's order from it when `order`)."""
+        ordered = sorted(sources)
         found = divs(tree)
         markdown = Writer("markdown", lambda key, inner: f"[{inner}](\x02{self.index.get(key, 0)}\x03)")
         text = Writer("text")

@@ -52,6 +52,8 @@ def citeproc(markdown: str, items: list[dict], style: Path, workdir: Path) -> di
 # --- the document tree -------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!{}])")
+#: references are HTML placed in Markdown pages: characters Markdown would read as syntax become entities
+_MD_IN_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]|#!{}~^"})
 _QUOTES = {"DoubleQuote": ("“", "”"), "SingleQuote": ("‘", "’")}
 _REF_LINK = re.compile(r"^#ref-(.+)$")
 
@@ -70,7 +72,7 @@ class Writer:
 
     def text(self, value: str) -> str:
         if self.fmt == "html":
-            return html.escape(value, quote=False)
+            return html.escape(value, quote=False).translate(_MD_IN_HTML)
         if self.fmt == "markdown":
             return _MD_SPECIAL.sub(r"\\\1", value)
         return value
