@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import comparison, countries
@@ -150,11 +151,14 @@ class PageBuilder:
         return "\n".join(rows) + "\n"
 
     def cite_texts(self, style: str) -> dict[str, str]:
-        """Every record's page citation in one style, made in one pandoc run the first time it is asked for."""
-        cache = self.__dict__.setdefault("_cite_texts", {})
-        if style not in cache:
-            cache[style] = citation_texts(self.cat.all_records(), self.site_url, style)
-        return cache[style]
+        """Every record's page citation in one style: one pandoc run per style (run side by side) the
+        first time any is asked for."""
+        if "_cite_texts" not in self.__dict__:
+            records = self.cat.all_records()
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                texts = pool.map(lambda name: citation_texts(records, self.site_url, name), STYLES)
+                self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
+        return self.__dict__["_cite_texts"][style]
 
     def footer(self, record: Record) -> str:
         page = record_path(record)
