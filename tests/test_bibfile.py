@@ -103,3 +103,11 @@ def test_field_the_style_cannot_show_is_a_warning_with_its_line(catalogue, valid
     assert code == 0
     assert any(line.startswith("bibliography/refs.bib:7: warning: afterword: the field 'afterword' of 'paper2018' is "
                                "not shown by the citation style") for line in out), out
+
+
+def test_entry_type_the_style_cannot_show_is_a_warning(catalogue, validate):
+    edit(catalogue / "bibliography/refs.bib", "@techreport{paper2018,", "@xdata{paper2018,")
+    code, out, _ = validate(catalogue)
+    assert code == 0
+    assert any(line.startswith("bibliography/refs.bib:1: warning: paper2018: the entry type @xdata is not one the "
+                               "citation style (APA 7) can show") for line in out), out

@@ -41,6 +41,7 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
             ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{key}' has no title",
                                         "add title = {...}", "warning"))
         ref.narrative = _rough_narrative(item)
+        ref.text = _rough_text(item)
         eid = ref.entry.fields.get("eid", "").strip()
         if eid and "page" not in item and "number" not in item:  # biblatex's eid is the article number
             item["number"] = eid
@@ -58,6 +59,16 @@ def _unshown(ref: Reference):  # type: ignore[no-untyped-def]
             yield Problem(ref.path, fld.line, fld.name, f"the field '{fld.name}' of '{ref.key}' is not shown by the "
                           "citation style (APA 7); it stays in the exports", "move what readers need into note = {...}, "
                           "or remove the field", "warning")
+
+
+def _rough_text(item: dict) -> str:
+    """Authors, year, title and container as plain text, for the search index (built before the formatter
+    runs, and without it for `reskb search`); the formatter replaces it with the APA reference."""
+    names = [n.get("literal") or " ".join(p for p in (n.get("given"), n.get("family")) if p)
+             for role in ("author", "editor") for n in item.get(role, [])]
+    year = str((item.get("issued", {}).get("date-parts") or [[""]])[0][0] or "n.d.")
+    parts = [", ".join(names), f"({year})", item.get("title", ""), item.get("container-title", "")]
+    return ". ".join(str(p) for p in parts if p)
 
 
 def _rough_narrative(item: dict) -> str:
