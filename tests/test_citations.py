@@ -322,3 +322,19 @@ def test_metadata_escapes_hostile_titles(catalogue, tmp_path):
 
 def test_paths_of_downloads():
     assert Path(REPO / "CITATION.cff").exists()
+
+
+def test_what_pandoc_reads_keeps_proper_nouns_publishers_and_particles(tmp_path):
+    _, refs = formatter_of(r"""
+@article{sentence, author = {Bertram, Aaron}, title = {Gromov invariants for holomorphic maps on Riemann surfaces:
+  Lessons from the literature}, journal = {J}, year = 1996}
+@article{titlecase, author = {Shore, Bradd}, title = {Twice-Born, Once Conceived}, journal = {J}, year = 1991}
+@book{bibtexpublisher, author = {Bryans, S.}, title = {Handbook}, publisher = {Office on Drugs and Crime}, year = 2016}
+@book{biblatexpublishers, author = {Hammond, C.}, title = {Basics}, publisher = {Union and Press}, date = 1997}
+@report{particle, author = {Dubrow, R. and van de Donk, M.}, title = {Cults}, institution = {RAN}, year = 2017}
+""", tmp_path)
+    assert "Gromov invariants for holomorphic maps on Riemann surfaces: Lessons from the literature." in refs["sentence"].text
+    assert "Twice-born, once conceived." in refs["titlecase"].text
+    assert refs["bibtexpublisher"].text.endswith("Office on Drugs and Crime.")
+    assert refs["biblatexpublishers"].text.endswith("Union; Press.")  # a biblatex list: APA 7 joins with semicolons
+    assert refs["particle"].text.startswith("Dubrow, R., & van de Donk, M. (2017).")

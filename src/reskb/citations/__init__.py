@@ -8,7 +8,7 @@ from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
 from .fields import QUIET, SHOWN, TYPES, is_private
 from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
 from .pandoc import PandocError, bibtex_to_csl
-from .sentence_case import for_pandoc
+from .pandoc_input import for_pandoc
 from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, cited_keys
 
 __all__ = ["KEY", "_BRACKET", "_NARRATIVE", "BibFile", "Citation", "Formatter", "Reference", "STYLES", "STYLE_NAMES",
@@ -40,6 +40,8 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
         if "title" not in item:
             ref.problems.append(Problem(ref.path, ref.line, "title", f"reference '{key}' has no title",
                                         "add title = {...}", "warning"))
+        if "useprefix=false" not in ref.entry.fields.get("options", "").replace(" ", "").lower():
+            _keep_particles(item)
         ref.narrative = _rough_narrative(item)
         ref.text = _rough_text(item)
         eid = ref.entry.fields.get("eid", "").strip()
@@ -59,6 +61,15 @@ def _unshown(ref: Reference):  # type: ignore[no-untyped-def]
             yield Problem(ref.path, fld.line, fld.name, f"the field '{fld.name}' of '{ref.key}' is not shown by the "
                           "citation style (APA 7); it stays in the exports", "move what readers need into note = {...}, "
                           "or remove the field", "warning")
+
+
+def _keep_particles(item: dict) -> None:
+    """'van de Donk, M.', not 'Donk, M. van de': pandoc reads a lowercase particle as one that drops to
+    the end (biblatex's default, useprefix=false); English-language styles keep it with the surname."""
+    for role in ("author", "editor", "translator"):
+        for name in item.get(role, []):
+            if "dropping-particle" in name and "non-dropping-particle" not in name:
+                name["non-dropping-particle"] = name.pop("dropping-particle")
 
 
 def _rough_text(item: dict) -> str:
