@@ -75,11 +75,16 @@ def generate(root: Path, practices: int, seed: int = 1) -> None:
                       f"\n  journal = {{Journal of {rng.choice(WORDS).title()}}},\n  volume = {{{i % 40}}},\n"
                       f"  pages = {{{i}--{i + 20}}},\n  year = {{{2000 + i % 25}}}\n}}\n\n")
 
+    cited: list[tuple[str, int]] = []  # the pages cited in the record being written: its references list them
+
     def refs_yaml(k: int) -> str:
-        return "".join(f"  - key: {key}\n    pages: \"{rng.randint(1, 90)}\"\n" for key in rng.sample(keys, k))
+        listed = [*cited, *((key, rng.randint(1, 90)) for key in rng.sample(keys, k))]
+        cited.clear()
+        return "".join(f"  - key: {key}\n    pages: \"{page}\"\n" for key, page in dict.fromkeys(listed))
 
     def cite() -> str:
-        return f"[@{rng.choice(keys)}, p. {rng.randint(1, 90)}]"
+        cited.append((rng.choice(keys), rng.randint(1, 90)))
+        return f"[@{cited[-1][0]}, p. {cited[-1][1]}]"
 
     for kind, count in (("topic", n_topics), ("challenge", n_challenges)):
         for i in range(count):

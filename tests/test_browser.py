@@ -21,6 +21,9 @@ PAGE_TYPES = {
     "comparison-table": "/compare/topics/multi-agency-cooperation/",
     "how-to-cite": "/cite/",
     "eu": "/countries/eu/",
+    "glossary": "/glossary/",
+    "glossary-term": "/glossary/desistance/",
+    "evaluations": "/evaluations/",
 }
 
 
@@ -56,3 +59,18 @@ def test_site_search_finds_a_practice(page, server):
     result = page.locator(".md-search-result__item", has_text="Copenhagen Coordination Unit").first
     result.wait_for(timeout=10_000)
     assert result.is_visible()
+
+
+def test_glossary_term_linked_with_hover_text(page, server):
+    """Issue 14: the first use of a term on a record page links to its definition and shows it on hover."""
+    page.goto(server + "/practices/us-welcome-home-meetings/")
+    links = page.locator("article a[href$='glossary/motivational-interviewing/']")
+    assert links.count() == 1  # the first use only
+    links.first.hover()
+    tooltip = page.get_by_text("A way of conducting conversations", exact=False).first
+    tooltip.wait_for(state="visible", timeout=5_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "glossary-tooltip.png"))
+    links.first.click()
+    assert page.url.endswith("/glossary/motivational-interviewing/")
+    assert page.locator("h1").inner_text().startswith("Motivational interviewing")

@@ -14,15 +14,20 @@ PRACTICES = {
     "us-welcome-home-meetings": {"US"}, "ran-train-the-trainer-approaches": {"DK", "IT", "AT", "NO"},
     "germany-hybrid-state-ngo-model": {"DE"}, "vpn-just-x-berlin": {"DE"}, "vpn-focus-islex": {"DE"},
     "efus-prepare-project": {"EU"}, "vera-2r-risk-assessment": {"EU"}, "good-lives-model": {"EU"},
-    "terrorist-wings-versus-dispersal": {"GB"},
+    "terrorist-wings-versus-dispersal": {"EU"},  # the paper frames the choice for all European countries
+    "uk-special-prisons-for-returnees": {"GB"}, "ran-case-study-exchange": {"EU"},
 }
 CHALLENGES = {"stigmatisation", "trust", "prisons-and-prison-regime", "release-conditions", "providers-of-exit-work",
-              "vulnerable-moment-of-release", "measuring-success-beyond-recidivism", "understaffing-and-funding"}
+              "vulnerable-moment-of-release", "measuring-success-beyond-recidivism", "understaffing-and-funding",
+              "coming-releases"}
 TOPICS = {"goals-and-milestones", "transition-management", "family-and-social-networks",
           "theological-and-religious-support", "material-support", "mental-health", "co-owning-the-process",
           "risk-and-resilience-assessment", "capacity-building", "multi-agency-cooperation", "staff-training",
-          "whole-prison-programmes", "gender-and-programmes-for-women", "media-and-reintegration"}
-OPEN_QUESTIONS = {"whole-prison-programmes", "gender-and-programmes-for-women", "media-and-reintegration"}
+          "whole-prison-programmes", "gender-and-programmes-for-women", "media-and-reintegration", "research-gaps"}
+OPEN_QUESTIONS = {"whole-prison-programmes", "gender-and-programmes-for-women", "media-and-reintegration",
+                  "research-gaps"}
+GLOSSARY = {"exit-work", "desistance", "returnees", "motivational-interviewing", "systemic-work",
+            "risk-need-responsivity-model", "vink", "work-at-a-low-level"}
 #: first author's surname and year of every work in the paper's footnotes, and the paper itself
 FOOTNOTE_WORKS = {("Bryans", "2016"), ("Council of Europe", "2016"), ("Dean", "2018"), ("Hoffmann", "2017"),
                   ("Silke", "2017"), ("Polaschek", "2018"), ("Bonta", "2007"), ("Andrews", "2010"),
@@ -84,10 +89,47 @@ def test_every_footnote_work_is_a_reference_cited_by_a_record(catalogue):
     assert [k for k in catalogue.references if k not in cited] == []
 
 
-def test_doubtful_dois_are_kept_out_and_explained(catalogue):
+def test_doubtful_dois_are_kept_out_and_explained_in_the_data(catalogue):
     for key in ("bonta2007risk", "andrews2010psychology"):
-        fields = catalogue.references[key].entry.fields
-        assert "doi" not in fields and "DOI" in fields["note"], key
+        ref = catalogue.references[key]
+        assert "doi" not in ref.entry.fields, key
+        text = (REPO / ref.path).read_text(encoding="utf-8")
+        before = text[:text.index("{" + key + ",")].rstrip().rsplit("\n", 2)[-2]
+        assert before.startswith("% Editorial note") and "DOI" in before, key  # a BibTeX comment: not rendered
+
+
+def test_curation_asides_are_out_of_the_readers_text(catalogue):
+    """Issue 14: editors' notes belong in `editorial_note` (or a BibTeX comment), not in what readers read."""
+    asides = ("so the record is placed", "the country field", "recorded here as", "attributes the model to")
+    for record in catalogue.all_records():
+        for field, text in record.markdown_texts():
+            assert not any(a in text.lower() for a in asides), (record.id, field)
+    for ref in catalogue.references.values():
+        assert not ref.entry.fields.get("note", "").startswith("The source"), ref.key
+
+
+def test_fidelity_fixes_of_issue_14(catalogue):
+    p, c = catalogue.practices, catalogue.challenges
+    germany = p["germany-hybrid-state-ngo-model"].data
+    assert not any("Ministry" in o for o in germany.get("lead_organisations", []))
+    trainers = p["ran-train-the-trainer-approaches"].data
+    assert "lead_actor" not in trainers and "within Islam" in trainers["summary"]
+    assert "lead_actor" not in p["terrorist-wings-versus-dispersal"].data
+    release = str(c["vulnerable-moment-of-release"].data)
+    for invented in ("within days of release", "released members", "on the day the person leaves prison"):
+        assert invented not in release
+    assert "asks the institutions" not in str(c["understaffing-and-funding"].data)
+    assert "asks that" not in str(catalogue.topics["gender-and-programmes-for-women"].data)
+    assert "Many European" not in catalogue.topics["risk-and-resilience-assessment"].data["description"]
+    separation = catalogue.topics["separation-and-placement"].data["description"]
+    separation = " ".join(separation.split())
+    assert "deprive" not in separation and "harder for prison staff to handle" in separation
+
+
+def test_glossary_terms_of_issue_14(catalogue):
+    assert GLOSSARY <= set(catalogue.glossary)
+    for term in catalogue.glossary.values():
+        assert any("pages" in r or "section" in r for r in term.data["references"]), term.id
 
 
 def test_no_personal_data_markers(catalogue):

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from conftest import REPO
 from site_fixtures import ARTIFACTS
 
 pytest.importorskip("playwright.sync_api")
@@ -22,11 +23,15 @@ def open_finder(tab, base, query=""):
     return tab
 
 
+#: the live catalogue grows; the finder must show all of it
+PRACTICES = len(list((REPO / "practices").glob("*.yaml")))
+
+
 def test_filters_hide_rows_and_the_address_reproduces_the_view(page, server):
     open_finder(page, server)
     everything = visible_ids(page)
-    assert len(everything) == 18
-    assert page.locator("#reskb-finder-shown").inner_text() == "Showing all 18 practices."
+    assert len(everything) == PRACTICES
+    assert page.locator("#reskb-finder-shown").inner_text() == f"Showing all {PRACTICES} practices."
 
     page.get_by_label("Country").select_option("DE")
     germany = visible_ids(page)
@@ -36,7 +41,7 @@ def test_filters_hide_rows_and_the_address_reproduces_the_view(page, server):
     narrowed = visible_ids(page)
     assert set(narrowed) < set(germany)
     assert parse_qs(urlsplit(page.url).query) == {"country": ["DE"], "phase": ["post-release"]}
-    assert page.locator("#reskb-finder-shown").inner_text() == f"Showing {len(narrowed)} of 18 practices."
+    assert page.locator("#reskb-finder-shown").inner_text() == f"Showing {len(narrowed)} of {PRACTICES} practices."
     # options count what they would leave
     assert page.locator("#reskb-finder-phase option[value='post-release']").inner_text() == \
         f"Post-release ({len(narrowed)})"
@@ -52,7 +57,7 @@ def test_filters_hide_rows_and_the_address_reproduces_the_view(page, server):
     assert other.get_by_label("Phase of custody").input_value() == "post-release"
 
     page.get_by_role("button", name="Clear filters").click()
-    assert len(visible_ids(page)) == 18 and urlsplit(page.url).query == ""
+    assert len(visible_ids(page)) == PRACTICES and urlsplit(page.url).query == ""
     assert page.console_errors == [] and page.foreign_requests == []
 
 
@@ -94,7 +99,7 @@ def test_finder_works_from_the_keyboard(page, server):
     # keyboard selection in a closed select: arrow keys change the value and fire 'change'
     page.keyboard.press("ArrowDown")
     assert urlsplit(page.url).query.startswith("country=")
-    assert len(visible_ids(page)) < 18
+    assert len(visible_ids(page)) < PRACTICES
     for label in ("Country", "Phase of custody", "Topic", "Challenge", "Lead actor", "Status", "Evidence",
                   "Words in title or summary"):
         assert page.get_by_label(label).count() == 1, label
@@ -105,5 +110,15 @@ def test_without_javascript_the_full_table_shows(browser, server):
     plain = context.new_page()
     plain.goto(server + "/finder/?country=DK")
     rows = plain.locator("article table tbody tr")
-    assert rows.count() == 18 and plain.locator("#reskb-finder-country").count() == 0
+    assert rows.count() == PRACTICES and plain.locator("#reskb-finder-country").count() == 0
     context.close()
+
+
+def test_evidence_design_filter(page, server):
+    """Issue 14: the finder filters by the design of a practice's evaluation studies."""
+    open_finder(page, server, "?design=no-study")
+    assert page.get_by_label("Design of evaluation studies").input_value() == "no-study"
+    assert len(visible_ids(page)) == page.evaluate(
+        "fetch('../data/practices.json').then(r => r.json()).then(ps => ps.filter("
+        "p => p.designs.some(d => d.code === 'no-study')).length)")
+    assert page.console_errors == []

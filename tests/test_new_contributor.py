@@ -25,7 +25,8 @@ ANSWERS = {
                "support together [@baaken2018resocialisation, p. 9].",
     "phases": "[pre-release, post-release]",
     "status": "not-evaluated",
-    "key": "baaken2018resocialisation",
+    # the guide: list the work under references with a locator; the page cited in the summary is required
+    "key": 'baaken2018resocialisation\n    pages: "9"',
 }
 
 

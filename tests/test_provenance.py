@@ -114,7 +114,8 @@ def test_published_schemas_resolve_each_other_from_the_site(real_site):
 
     base = "https://example.org/reskb/schemas/"
     docs = {p.name: json.loads(p.read_text()) for p in (real_site / "schemas").glob("*.json")}
-    assert set(docs) == {"practice.schema.json", "challenge.schema.json", "topic.schema.json", "common.schema.json"}
+    assert set(docs) == {"practice.schema.json", "challenge.schema.json", "topic.schema.json", "common.schema.json",
+                         "evaluation.schema.json", "glossary.schema.json"}
     registry = Registry().with_resources((base + name, Resource.from_contents(doc)) for name, doc in docs.items())
     record = yaml.safe_load((REPO / "practices/rotterdam-case-conferences.yaml").read_text())
     record["last_reviewed"] = str(record["last_reviewed"])

@@ -130,7 +130,7 @@ def test_filled_template_validates(catalogue, validate):
     text = text.replace("summary: |\n  TODO", "summary: |\n  Mentors meet released offenders every week [@paper2018, p. 5].")
     text = text.replace("phases: [TODO]", "phases: [post-release]")
     text = text.replace("  status: TODO", "  status: not-evaluated")
-    text = text.replace("  - key: TODO", "  - key: paper2018")
+    text = text.replace("  - key: TODO", "  - key: paper2018\n    pages: \"5\"")  # the page the summary cites
     path.write_text(text)
     code, out, _ = validate(catalogue)
     assert code == 0, out

@@ -66,7 +66,8 @@ def test_an_invalid_catalogue_is_not_indexed(catalogue, tmp_path):
 
 
 def test_every_record_is_indexed(real):
-    kinds = {f.stem for folder in ("practices", "challenges", "topics") for f in (REPO / folder).glob("*.yaml")}
+    kinds = {f.stem for folder in ("practices", "challenges", "topics", "evaluations", "glossary")
+             for f in (REPO / folder).glob("*.yaml")}
     assert len(real) == len(kinds)
     assert real.search("", limit=None).total == len(kinds)
 
@@ -96,7 +97,8 @@ def test_phrases_operators_and_fields(real):
     families = set(ids(real.search("family", limit=None)))
     without = set(ids(real.search("family NOT release", limit=None)))
     assert without < families and "austria-social-network-meetings" not in without
-    assert set(ids(real.search("Copenhagen OR Rotterdam"))) == {"copenhagen-coordination-unit", "rotterdam-case-conferences"}
+    assert set(ids(real.search("Copenhagen OR Rotterdam", kind="practice"))) == {"copenhagen-coordination-unit",
+                                                                          "rotterdam-case-conferences"}
     assert ids(real.search("country:DK AND kind:practice", limit=None)) == ids(real.search("", country="DK", limit=None))
     assert {h.id for h in real.search("phase:pre-release", limit=None).hits} == {
         h.id for h in real.search("", phase="pre-release", limit=None).hits}
@@ -231,7 +233,8 @@ def test_cli_json(capsys, cache):
     assert hit["url"] == "https://example.org/reskb/practices/austria-social-network-meetings/"
     assert hit["countries"] == ["AT"] and hit["kind"] == "practice"
     assert data["facets"]["country"]["AT"] == 1 and data["total"] == len(data["hits"])
-    assert set(data["facets"]) == {"kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence"}
+    assert set(data["facets"]) == {"kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence",
+                                   "design"}
 
 
 def test_cli_query_error_is_a_message_not_a_traceback(capsys, cache):

@@ -89,3 +89,14 @@ def test_real_map_is_small_and_covers_every_country():
         assert f'id="map-{code.lower()}"' in figure
         assert code in shape_codes() or code == "EU"
     assert figure.count("\n\n") == 0  # one Markdown block
+
+
+def test_a_code_with_several_shapes_keeps_the_country_and_tiny_countries_are_in_the_legend():
+    """AU has two shapes in the data (Australia, Ashmore and Cartier Islands): Australia must still be drawn.
+    Singapore is too small to draw in the world panel: it is linked from the legend instead of vanishing."""
+    html = render_map([MapEntry("AU", "Australia", 2, "au/"), MapEntry("SG", "Singapore", 1, "sg/")], "Map", "")
+    world = svgs(html)[1]
+    linked = [a.get("href") for a in world.iter("{http://www.w3.org/2000/svg}a")]
+    assert "au/" in linked and "sg/" not in linked
+    legend = html.split("Not on the map", 1)[1]
+    assert 'href="sg/"' in legend and 'href="au/"' not in legend

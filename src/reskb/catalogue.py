@@ -13,14 +13,17 @@ import pycountry
 from .citations import Formatter, Reference, cited_keys
 from .loader import Document
 
-KINDS = ("practice", "challenge", "topic")
-FOLDERS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
+KINDS = ("practice", "challenge", "topic", "evaluation", "glossary")
+FOLDERS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
+           "glossary": "glossary"}
 
 #: fields holding Markdown, where citations and links are read; dotted paths into a record
 MARKDOWN_FIELDS = {
     "practice": ("summary", "description", "why_promising", "considerations", "evidence.summary"),
     "challenge": ("summary", "description", "responses"),
     "topic": ("summary", "description"),
+    "evaluation": ("summary", "outcomes[].description", "limitations"),
+    "glossary": ("definition",),
 }
 
 
@@ -40,7 +43,7 @@ class Record:
 
     @property
     def title(self) -> str:
-        return self.data["title"]
+        return self.data["term"] if self.kind == "glossary" else self.data["title"]
 
     def get(self, dotted: str, default: Any = None) -> Any:
         value: Any = self.data
@@ -54,6 +57,13 @@ class Record:
         """(dotted field, text) for every Markdown field present."""
         out = []
         for name in MARKDOWN_FIELDS[self.kind]:
+            if "[]." in name:  # a field of each item of a list: outcomes[].description
+                items, _, inner = name.partition("[].")
+                values = self.get(items)
+                for i, item in enumerate(values if isinstance(values, list) else []):
+                    if isinstance(item, dict) and isinstance(item.get(inner), str):
+                        out.append((f"{items}[{i}].{inner}", item[inner]))
+                continue
             value = self.get(name)
             if isinstance(value, str):
                 out.append((name, value))
@@ -114,19 +124,33 @@ class Catalogue:
     def topics(self) -> dict[str, Record]:
         return self.records["topic"]
 
+    @property
+    def evaluations(self) -> dict[str, Record]:
+        return self.records["evaluation"]
+
+    @property
+    def glossary(self) -> dict[str, Record]:
+        return self.records["glossary"]
+
     def all_records(self) -> list[Record]:
         return [r for kind in KINDS for r in self.records[kind].values()]
 
     @cached_property
     def indexes(self) -> dict[str, dict[str, list[Record]]]:
         """Reverse indexes, built in one pass: practices by topic, challenge, country and region;
-        practices that name another as related; records citing each reference key."""
+        practices that name another as related; records citing each reference key; evaluations by practice."""
         index: dict[str, dict[str, list[Record]]] = {
-            name: defaultdict(list) for name in ("topic", "challenge", "country", "region", "related", "cited_by")
+            name: defaultdict(list)
+            for name in ("topic", "challenge", "country", "region", "related", "cited_by", "evaluation")
         }
         for record in sorted(self.all_records(), key=lambda r: r.title.lower()):
             for key in record.cited:
                 index["cited_by"][key].append(record)
+            if record.kind == "evaluation":  # practice id -> the studies that evaluated it
+                practices = record.data.get("practices")
+                for value in practices if isinstance(practices, list) else []:
+                    if isinstance(value, str):
+                        index["evaluation"][value].append(record)
             if record.kind != "practice":
                 continue
             for name, fieldname in (("topic", "topics"), ("challenge", "challenges"), ("country", "countries"),

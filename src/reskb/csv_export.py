@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .catalogue import Catalogue, Record, country_name
 from .comparison import Group, comparison_rows, practice_url
+from .evaluations import strongest_design, studies_of
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -26,8 +27,8 @@ PRACTICE_COLUMNS: list[tuple[str, str]] = [
     ("participant_kinds", ""), ("target_groups", "target_group.groups"), ("target_group_note", "target_group.note"),
     ("format_kinds", "format.kinds"), ("frequency", "format.frequency"), ("frequency_note", "format.frequency_note"),
     ("produces", "format.produces"), ("status", "status"), ("start_year", "start_year"), ("end_year", "end_year"),
-    ("evidence", "evidence.status"), ("summary", "summary"), ("references", ""), ("last_reviewed", "last_reviewed"),
-    ("url", ""),
+    ("evidence", "evidence.status"), ("evaluations", ""), ("strongest_design", ""), ("summary", "summary"),
+    ("references", ""), ("last_reviewed", "last_reviewed"), ("url", ""), ("inferred", "inferred"),
 ]
 
 
@@ -52,13 +53,15 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def practice_row(record: Record, site_url: str) -> list[str]:
+def practice_row(record: Record, site_url: str, cat: Catalogue) -> list[str]:
     d = record.data
     computed = {
         "country_names": [country_name(c) for c in d["countries"]],
         "participants": [p["name"] + (f" ({p['role']})" if p.get("role") else "") for p in d.get("participants", [])],
         "participant_kinds": list(dict.fromkeys(p["kind"] for p in d.get("participants", []))),
         "references": record.cited,
+        "evaluations": [e.id for e in studies_of(cat, record.id)],
+        "strongest_design": strongest_design(cat, record.id),
         "url": site_url.rstrip("/") + "/" + practice_url(record),
     }
     return [_text(computed[header] if header in computed else record.get(field)) for header, field in PRACTICE_COLUMNS]
@@ -66,7 +69,7 @@ def practice_row(record: Record, site_url: str) -> list[str]:
 
 def practices_rows(cat: Catalogue, site_url: str = "") -> list[list[str]]:
     records = sorted(cat.practices.values(), key=lambda r: r.id)
-    return [[h for h, _ in PRACTICE_COLUMNS], *(practice_row(r, site_url) for r in records)]
+    return [[h for h, _ in PRACTICE_COLUMNS], *(practice_row(r, site_url, cat) for r in records)]
 
 
 def group_rows(group: Group, site_url: str = "") -> list[list[str]]:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from . import evaluations
 from .catalogue import Catalogue, Record, country_name
 from .labels import FIELD_LABELS, label
 from .plaintext import plain_text
@@ -53,6 +54,9 @@ def practice_data(record: Record, catalogue: Catalogue, site_url: str = "/") -> 
         "participants": [_coded(k) for k in dict.fromkeys(p["kind"] for p in data.get("participants", []))],
         "formats": [_coded(k) for k in fmt.get("kinds", [])],
         "frequency": _coded(fmt.get("frequency")),
+        "evaluations": [e.id for e in evaluations.studies_of(catalogue, record.id)],
+        "designs": [{"code": d, "label": evaluations.word(d)} for d in evaluations.designs_of(catalogue, record.id)],
+        "inferred": list(data.get("inferred", [])),
     }
 
 
@@ -68,7 +72,8 @@ def finder_page(catalogue: Catalogue) -> str:
 
     page = FINDER_PAGE
     intro = ("Every practice in one table. Narrow it by country, phase of custody, topic, challenge, lead actor, "
-             "status and evidence; the filters are kept in the page address, so a filtered view can be shared "
+             "status, evidence and the design of its evaluation studies; the filters are kept in the page address, "
+             "so a filtered view can be shared "
              "or bookmarked. Tick two to four practices to compare them side by side.")
     out = [front_matter("Practice finder", intro, search={"boost": 0.5}, hide=["navigation", "toc"],
                         reskb_scripts=[SCRIPT], reskb_styles=[STYLE]),

@@ -26,6 +26,8 @@ ENUM_LABELS: dict[str, str] = {
     "not-evaluated": "Not evaluated",
     "evaluation-planned": "Evaluation planned",
     "reported-outcomes": "Outcomes reported, no formal evaluation",
+    "evaluated-findings-unavailable": "Evaluated: findings not available",
+    "evaluated-implementation": "Evaluated: implementation only, effects not measured",
     "evaluated-positive": "Evaluated: positive effects",
     "evaluated-mixed": "Evaluated: mixed effects",
     "evaluated-no-effect": "Evaluated: no effect found",
@@ -82,6 +84,8 @@ PROVENANCE_LABELS = {
     "practice": "Practice",
     "challenge": "Challenge",
     "topic": "Topic",
+    "evaluation": "Evaluation",
+    "glossary": "Glossary term",
     "added": "Added",
     "reviewed": "Reviewed",
     "recent_title": "Recently added and updated",
@@ -113,4 +117,61 @@ FORMAT_GROUP_LABELS = {
     "training": "Staff training and train-the-trainer programmes",
     "risk-assessment": "Risk and needs assessment",
     "individual-support": "Individual support (mentoring, counselling, psychological, theological and practical support)",
+}
+
+#: evaluation studies: designs (strongest first), outcome measures, directions of findings, page words
+EVALUATION_LABELS = {
+    "randomised": "Randomised controlled trial",
+    "quasi-experimental": "Quasi-experimental (comparison group)",
+    "pre-post": "Before-and-after (pre-post)",
+    "mixed-methods": "Mixed methods",
+    "qualitative": "Qualitative",
+    "process": "Process evaluation",
+    "none": "No systematic method reported",
+    "no-study": "No evaluation study recorded",
+    "reoffending": "Reoffending",
+    "attitudes": "Attitudes",
+    "wellbeing": "Wellbeing",
+    "social-reintegration": "Social reintegration",
+    "engagement": "Engagement",
+    "implementation": "Implementation",
+    "institutional": "Institutional outcomes",
+    "other": "Other",
+    "positive": "Positive",
+    "mixed": "Mixed",
+    "no-effect": "No effect",
+    "negative": "Negative",
+    "not-reported": "Not reported",
+    "evaluations_title": "Evaluations",
+    "evaluations_intro": "Evaluation studies of the catalogue's practices: what was studied, how, and what was found.",
+    "practice_section": "Evaluation studies",
+    "strongest": "Strongest design",
+    "practices": "Practices evaluated",
+    "design": "Design",
+    "year": "Published",
+    "evaluator": "Evaluator",
+    "sample": "Sample",
+    "setting": "Setting",
+    "countries": "Countries",
+    "outcomes": "Outcomes",
+    "measure": "Measure",
+    "finding": "Finding",
+    "direction": "Direction",
+    "limitations": "Limitations",
+}
+
+#: curation: notes by the editors and values they inferred, shown apart from what the sources say
+CURATION_LABELS = {
+    "editorial_note": "Editorial note",
+    "inferred": "inferred",
+    "inferred_hint": "Inferred by the editors from what the sources describe; not stated in them.",
+}
+
+#: the glossary page and the hover text of linked terms
+GLOSSARY_LABELS = {
+    "title": "Glossary",
+    "intro": "Terms used in the catalogue's records, in our words, each with its source.",
+    "aliases": "Also written",
+    "related_topics": "Related topics",
+    "all_terms": "All terms",
 }

@@ -188,6 +188,11 @@ def dotted(pointer: Pointer) -> str:
     return out
 
 
+def pointer_of(name: str) -> Pointer:
+    """The pointer of a dotted field name (the inverse of `dotted`): 'outcomes[1].description'."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", name))
+
+
 def leaves(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
     """(pointer, value) of every value in loaded data that is not a mapping or a list, depth first."""
     if isinstance(value, dict):

@@ -12,7 +12,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import comparison, countries
+from . import comparison, countries, curation, evaluations, glossary
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from .citations import STYLE_NAMES, STYLES, Reference, anchor
 from .citations.exports import reference_downloads
@@ -20,7 +20,8 @@ from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 
-_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics"}
+_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
+                  "glossary": "glossary"}
 
 
 def md_escape(text: str) -> str:
@@ -199,7 +200,7 @@ class PageBuilder:
         if data.get("city"):
             facts.append((FIELD_LABELS["city"], md_escape(data["city"])))
         facts.append((FIELD_LABELS["phases"], ", ".join(label(x) for x in data["phases"])))
-        lead = label(data["lead_actor"]) if data.get("lead_actor") else ""
+        lead = label(data["lead_actor"]) + curation.inferred_mark(record, "lead_actor") if data.get("lead_actor") else ""
         if data.get("lead_organisations"):
             lead += (": " if lead else "") + ", ".join(md_escape(o) for o in data["lead_organisations"])
         if lead:
@@ -207,7 +208,7 @@ class PageBuilder:
         if data.get("participants"):
             facts.append((FIELD_LABELS["participants"], "; ".join(
                 md_escape(p["name"]) + (f" ({md_escape(p['role'])})" if p.get("role") else "")
-                for p in data["participants"])))
+                + curation.participant_kind_mark(record, i, p["kind"]) for i, p in enumerate(data["participants"]))))
         if data.get("target_group"):
             group = data["target_group"]
             text = ", ".join(label(g) for g in group["groups"])
@@ -229,7 +230,7 @@ class PageBuilder:
         for year in ("start_year", "end_year"):
             if data.get(year):
                 facts.append((FIELD_LABELS[year], str(data[year])))
-        facts.append((FIELD_LABELS["evidence"], label(data["evidence"]["status"])))
+        facts.append((FIELD_LABELS["evidence"], label(data["evidence"]["status"]) + evaluations.evidence_fact(self.cat, record)))
         for field, kind in (("topics", self.cat.topics), ("challenges", self.cat.challenges)):
             if data.get(field):
                 facts.append((FIELD_LABELS[field], ", ".join(link(page, kind[i]) for i in data[field])))
@@ -237,12 +238,13 @@ class PageBuilder:
         out = [self.record_front_matter(record), f"# {md_escape(record.title)}", "",
                self.text(data["summary"]), "", f"## {HEADINGS['at_a_glance']}", "", "| Aspect | Details |", "|---|---|"]
         out += [f"| **{name}** | {cell(value)} |" for name, value in facts]
-        out += ["", comparison.compare_with(self.cat, record), ""]
+        out += ["", *curation.inferred_legend(record), comparison.compare_with(self.cat, record), ""]
         for field in ("description", "why_promising", "considerations"):
             if data.get(field):
                 out += [f"## {HEADINGS[field]}", "", self.text(data[field]), ""]
         if data["evidence"].get("summary"):
             out += [f"## {HEADINGS['evidence']}", "", self.text(data["evidence"]["summary"]), ""]
+        out += evaluations.practice_section(self, record)
         related = [self.cat.practices[i] for i in data.get("related", [])]
         related += [r for r in self.cat.practices_for("related", record.id) if r not in related]
         related += [self.cat.practices[i] for i in self.related.get(record.id, [])
@@ -251,7 +253,7 @@ class PageBuilder:
             out += [f"## {HEADINGS['related']}", "", self.record_list(page, related, ""), ""]
         if data.get("links"):
             out += ["## Links", ""] + [f"- [{md_escape(x['title'])}]({x['url']})" for x in data["links"]] + [""]
-        out += [self.reference_list(page, record), self.footer(record)]
+        out += [*curation.editorial_note(record), self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
     def grouping(self, record: Record, index: str) -> str:
@@ -272,7 +274,7 @@ class PageBuilder:
             if challenges:
                 out += ["## Related challenges", "", self.record_list(page, challenges, ""), ""]
         out += [f"## {HEADINGS['practices']}", "", self.practice_table(page, self.cat.practices_for(index, record.id)),
-                comparison.topic_links(self.cat, record, page),
+                comparison.topic_links(self.cat, record, page), *curation.editorial_note(record),
                 self.reference_list(page, record), self.footer(record)]
         return "\n".join(out)
 
@@ -330,6 +332,16 @@ class PageBuilder:
             pages[record_path(record)] = self.grouping(record, "challenge")
         for record in self.cat.topics.values():
             pages[record_path(record)] = self.grouping(record, "topic")
+        for record in self.cat.evaluations.values():
+            pages[record_path(record)] = evaluations.evaluation_page(self, record)
+        for record in self.cat.glossary.values():
+            pages[record_path(record)] = glossary.term_page(self, record)
+        pages[evaluations.INDEX_PAGE] = evaluations.index_page(self)
+        pages[glossary.INDEX_PAGE] = glossary.index_page(self)
+        linker = glossary.TermLinker(self.cat)
+        for record in self.cat.all_records():
+            path = record_path(record)
+            pages[path] = linker.link_page(pages[path], path, record.id if record.kind == "glossary" else "")
         for code in self.cat.countries:
             pages[country_path(code)] = self.country(code)
         pages.update(comparison.comparison_pages(self.cat, front_matter))
@@ -355,6 +367,8 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
         files[cite_path(record, "ris")] = citation_ris(record, site_url or "/")
         files[cite_path(record, "json")] = citation_csl_json(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
+    files.update(evaluations.downloads(catalogue, site_url))
+    files[glossary.DATA_JSON] = glossary.glossary_json(catalogue, site_url or "/")
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
     from .finder import DATA_FILE, practices_json
 

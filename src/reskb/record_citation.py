@@ -26,7 +26,8 @@ from .citations.pandoc import Writer, blocks_text, citeproc, divs
 _BIBTEX_WRITER = find_plugin("pybtex.database.output", "bibtex")()
 SITE_NAME = "Resocialisation Knowledge Base"
 PUBLISHER = "Resocialisation Knowledge Base contributors"
-KIND_NAMES = {"practice": "Practice", "challenge": "Challenge", "topic": "Topic"}
+KIND_NAMES = {"practice": "Practice", "challenge": "Challenge", "topic": "Topic", "evaluation": "Evaluation",
+              "glossary": "Glossary"}
 
 
 def record_url(record: Record, site_url: str) -> str:

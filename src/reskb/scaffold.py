@@ -231,7 +231,7 @@ def gather(args: argparse.Namespace, root: Path, interactive: bool) -> dict[str,
         else:
             record_id = proposal
     check_id(root, kind, record_id)
-    values: dict[str, Any] = {"id": record_id, "title": title}
+    values: dict[str, Any] = {"id": record_id, "term" if kind == "glossary" else "title": title}
 
     countries = _split(getattr(args, "country", None))
     topics = _split(getattr(args, "topic", None))
@@ -307,12 +307,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    new = sub.add_parser("new", help="start a new practice, challenge or topic from a commented template",
+    new = sub.add_parser("new", help="start a new practice, challenge, topic, evaluation or glossary term from a "
+                         "commented template",
                          description="Write a commented template for a new record, generated from the JSON "
                          "Schemas. On a terminal it asks for what the options do not give; otherwise it "
                          "never waits for input.")
     new.add_argument("kind", choices=KINDS, help="what to add")
-    new.add_argument("--title", help="the record's title, e.g. \"Case conferences in Rotterdam\"")
+    new.add_argument("--title", help="the record's title (a glossary term's term), e.g. \"Case conferences in Rotterdam\"")
     new.add_argument("--id", help="the record's id and file name (default: made from the title)")
     new.add_argument("--country", action="append", metavar="CODE",
                      help="ISO 3166-1 code of a country (practices); repeat it or separate codes by commas")

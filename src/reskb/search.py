@@ -36,13 +36,14 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import bm25
 
+from . import evaluations
 from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 from .labels import label
 from .plaintext import plain_text
 from .problems import Problem
 
 #: modules whose code decides what the index holds: a change to them rebuilds every cached index
-_CODE = ("search.py", "plaintext.py", "labels.py", "catalogue.py")
+_CODE = ("search.py", "plaintext.py", "labels.py", "catalogue.py", "evaluations.py")
 DEFAULT_CACHE = Path(".cache") / "reskb-search"
 _INDEX_NAME = "reskb"
 
@@ -65,7 +66,7 @@ SCHEMA = Schema(
     source=TEXT(analyzer=_TEXT),  # authors and titles of the cited works
     country=_keyword(), region=_keyword(), topic=_keyword(), challenge=_keyword(), phase=_keyword(),
     lead_actor=_keyword(), status=_keyword(), evidence=_keyword(), participant=_keyword(), format=_keyword(),
-    frequency=_keyword(), reference=_keyword(),
+    frequency=_keyword(), reference=_keyword(), design=_keyword(),
     year=NUMERIC(int, stored=True),
     order=ID(sortable=True),  # the title in lower case: the order of a list without words to rank by
     facts=STORED(),  # the structured values shown with a hit and counted in facets
@@ -76,7 +77,7 @@ QUERY_FIELDS = tuple(name for name in SCHEMA.names() if name not in ("facts", "o
 #: text searched when a query names no field
 DEFAULT_FIELD = "text"
 #: filters of `SearchIndex.search`, with the facets counted for every query
-FACETS = ("kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence")
+FACETS = ("kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence", "design")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -147,16 +148,18 @@ def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
     words += [fmt.get("produces", ""), fmt.get("frequency_note", ""), data.get("target_group", {}).get("note", "")]
     words += [label(k) for k in fmt.get("kinds", [])] + [label(g) for g in data.get("target_group", {}).get("groups", [])]
     words += _titles(catalogue, "topic", data.get("topics", [])) + _titles(catalogue, "challenge", data.get("challenges", []))
+    words += _study_words(record, catalogue)
     sources = [refs[k].text for k in record.cited if k in refs]
     facts = {
         "countries": countries, "phases": data.get("phases", []), "topics": data.get("topics", []),
         "challenges": data.get("challenges", []), "lead_actor": data.get("lead_actor"), "status": data.get("status"),
         "evidence": data.get("evidence", {}).get("status"), "start_year": data.get("start_year"),
         "participants": sorted({p["kind"] for p in data.get("participants", [])}), "formats": fmt.get("kinds", []),
+        "designs": _designs(record, catalogue),
     }
     doc: dict[str, Any] = {
         "id": record.id, "kind": record.kind, "title": record.title, "order": re.sub(r"^\W+", "", record.title).casefold(),
-        "summary": plain_text(data["summary"], refs),
+        "summary": plain_text(data.get("summary") or data.get("definition", ""), refs),
         "content": " ".join(w for w in words if w), "source": " ".join(sources), "facts": facts,
         "country": ",".join(countries), "region": ",".join(data.get("regions", [])),
         "topic": ",".join(data.get("topics", []) + ([record.id] if record.kind == "topic" else [])),
@@ -164,12 +167,32 @@ def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
         "phase": ",".join(data.get("phases", [])), "lead_actor": data.get("lead_actor", ""),
         "status": data.get("status", ""), "evidence": facts["evidence"] or "",
         "participant": ",".join(facts["participants"]), "format": ",".join(fmt.get("kinds", [])),
-        "frequency": fmt.get("frequency", ""), "reference": ",".join(record.cited),
+        "frequency": fmt.get("frequency", ""), "reference": ",".join(record.cited), "design": ",".join(facts["designs"]),
     }
     doc["text"] = " \n ".join([doc["title"]] * 3 + [doc["summary"]] * 2 + [doc["content"]])
     if data.get("start_year"):
         doc["year"] = data["start_year"]
     return doc
+
+
+def _designs(record: Record, catalogue: Catalogue) -> list[str]:
+    """Evidence designs: an evaluation's own; for a practice, those of its studies (or "no-study")."""
+    if record.kind == "evaluation":
+        return [record.data["design"]]
+    return evaluations.designs_of(catalogue, record.id) if record.kind == "practice" else []
+
+
+def _study_words(record: Record, catalogue: Catalogue) -> list[str]:
+    """Words of evaluations and glossary terms beyond their Markdown: what was evaluated, by whom, where;
+    a term's other forms."""
+    data = record.data
+    if record.kind == "glossary":
+        return list(data.get("aliases", []))
+    if record.kind != "evaluation":
+        return []
+    return [*_titles(catalogue, "practice", data.get("practices", [])), data.get("evaluator", ""),
+            data.get("sample", ""), data.get("setting", ""), evaluations.word(data["design"]),
+            *(evaluations.word(o["measure"]) for o in data.get("outcomes", []))]
 
 
 # --- the cache -----------------------------------------------------------------------------------
@@ -417,7 +440,8 @@ class SearchIndex:
                 (facet, v) for facet, key in (("country", "countries"), ("topic", "topics"),
                                               ("challenge", "challenges"), ("phase", "phases"))
                 for v in facts[key]] + [
-                (facet, facts[facet]) for facet in ("lead_actor", "status", "evidence") if facts[facet]]
+                (facet, facts[facet]) for facet in ("lead_actor", "status", "evidence") if facts[facet]] + [
+                ("design", v) for v in facts.get("designs", [])]
         self._all = frozenset(self._facts)
         self._order = sorted(titles, key=lambda d: (titles[d], d))  # the list without words to rank by
         self._counts = Counter(chain.from_iterable(self._facts.values()))
@@ -638,13 +662,15 @@ class SearchIndex:
                topic: str | Iterable[str] | None = None, challenge: str | Iterable[str] | None = None,
                phase: str | Iterable[str] | None = None, lead_actor: str | Iterable[str] | None = None,
                status: str | Iterable[str] | None = None, evidence: str | Iterable[str] | None = None,
-               kind: str | Iterable[str] | None = None, limit: int | None = 10) -> SearchResults:
+               kind: str | Iterable[str] | None = None, design: str | Iterable[str] | None = None,
+               limit: int | None = 10) -> SearchResults:
         """Records matching `text` (whoosh query syntax), narrowed by filters; several values of one filter
         (a list, or "DK,NL") match any of them, different filters must all match."""
         text = " ".join((text or "").split())
         filters = {name: _values(value) for name, value in (
             ("kind", kind), ("country", country), ("topic", topic), ("challenge", challenge), ("phase", phase),
-            ("lead_actor", lead_actor), ("status", status), ("evidence", evidence)) if _values(value)}
+            ("lead_actor", lead_actor), ("status", status), ("evidence", evidence), ("design", design))
+            if _values(value)}
         if "country" in filters:
             filters["country"] = [c.upper() for c in filters["country"]]
         if limit is not None and limit < 1:
@@ -907,7 +933,7 @@ def open_index(root: str | Path = ".", cache_dir: str | Path | None = None) -> S
 def search(text: str = "", *, root: str | Path = ".", cache_dir: str | Path | None = None, limit: int | None = 10,
            **filters: str | Iterable[str] | None) -> SearchResults:
     """Search the catalogue at `root`: `search("family", country="AT")`. Filters: country, topic, challenge,
-    phase, lead_actor, status, evidence, kind; each takes one value, a list, or comma-separated values."""
+    phase, lead_actor, status, evidence, kind, design; each takes one value, a list, or comma-separated values."""
     unknown = set(filters) - set(FACETS)
     if unknown:
         raise TypeError(f"unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FACETS)}")

@@ -18,7 +18,8 @@ FILTERS = (
     ("--lead-actor", "lead_actor", "state, ngo, hybrid, community, multi-agency or international"),
     ("--status", "status", "planned, pilot, established or ended"),
     ("--evidence", "evidence", "evidence status, e.g. not-evaluated"),
-    ("--kind", "kind", "practice, challenge or topic"),
+    ("--kind", "kind", "practice, challenge, topic, evaluation or glossary"),
+    ("--design", "design", "evidence design of a study, or of a practice's studies, e.g. quasi-experimental or no-study"),
 )
 
 EPILOG = """query syntax: words must all match (if no record has them all, records with any of them are listed);
@@ -104,7 +105,8 @@ def _text(results, bold: bool) -> str:  # type: ignore[no-untyped-def]
         lines += ["", f"{n:>2}. {hit.title}  [{' · '.join(f for f in facts if f)}]", f"    {hit.path}",
                   f"    {marks(hit.snippet)}"]
     names = {"kind": "Kinds", "country": "Countries", "topic": "Topics", "challenge": "Challenges",
-             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence"}
+             "phase": "Phases", "lead_actor": "Lead actors", "status": "Status", "evidence": "Evidence",
+             "design": "Evidence designs"}
     facet_lines = []
     for facet, counts in results.facets.items():
         if counts:

@@ -21,9 +21,11 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
+from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
-from .loader import LoadError, Pointer, dotted, leaves, load_yaml
+from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
+from .locators import check_cited_locators
 from .placeholders import mask, placeholder_problems
 from .problems import Problem, display_path
 
@@ -72,10 +74,11 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             record = Record(kind, doc, shown)
             problems += list(check_schema(record))
             placeholders += placeholder_problems(record)
-            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("title"), str):
+            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
                 _add_record(catalogue, record, path, problems)
     strings = _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
+    problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
     problems += list(check_docs_citations(catalogue, root / "docs"))
     catalogue.formatter = finish_references(catalogue.references, strings)
     for ref in catalogue.references.values():
@@ -284,8 +287,10 @@ def check_links_between_records(catalogue: Catalogue) -> Iterator[Problem]:
     for record in catalogue.all_records():
         yield from _check_ids(catalogue, record)
         yield from _check_citations(catalogue, record)
+        yield from check_cited_locators(record, catalogue.references)
+        yield from curation.check(record)
         yield from _check_text(record)
-        if record.kind == "practice":
+        if record.kind in ("practice", "evaluation"):
             yield from _check_places(record)
             start, end = record.data.get("start_year"), record.data.get("end_year")
             if isinstance(start, int) and isinstance(end, int) and end < start:
@@ -328,7 +333,7 @@ def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
             if isinstance(key, str) and key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
     for field, text in record.markdown_texts():
-        pointer = tuple(field.split("."))
+        pointer = pointer_of(field)
         for key, line in dict.fromkeys(citation_lines(text)):
             if key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_in_text(pointer, line), field)

@@ -87,10 +87,13 @@ def _topology() -> tuple[list[list[Point]], dict[str, tuple[str, list[list[list[
     """Decoded arcs (lon, lat) and, per country key, its name and polygons as rings of arc indexes."""
     raw = json.loads(resources.files("reskb").joinpath("data/world-countries.topo.json").read_text(encoding="utf-8"))
     arcs = decode_arcs(raw)
-    countries = {}
+    countries: dict[str, tuple[str, list[list[list[int]]]]] = {}
     for geometry in raw["objects"]["countries"]["geometries"]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        countries[geometry["id"]] = (geometry["properties"]["name"], polygons)
+        # some codes have several shapes (AU: Australia, then Ashmore and Cartier Islands): keep them all,
+        # named after the first (the country itself)
+        name, earlier = countries.get(geometry["id"], (geometry["properties"]["name"], []))
+        countries[geometry["id"]] = (name, earlier + polygons)
     return arcs, countries
 
 
@@ -291,7 +294,7 @@ def render_map(entries: list[MapEntry], title: str, description: str) -> str:
             linked_in[code] = europe if europe.wants(main) and europe.inside(centre) else world
     in_europe = sorted((by_code[c].name for c, p in linked_in.items() if p is europe))
     in_world = sorted((by_code[c].name for c, p in linked_in.items() if p is world))
-    svgs = []
+    svgs, drawn = [], set()
     for name, panel, tolerance, what in (
             ("europe", europe, 0.9, f"Europe. Countries with practices: {', '.join(in_europe) or 'none'}."),
             ("world", world, 0.5, "The world, with a dashed box around the part shown enlarged as Europe. "
@@ -317,6 +320,7 @@ def render_map(entries: list[MapEntry], title: str, description: str) -> str:
                 background.append(f'<path d="{path_data(rings)}" fill="{fill}"/>')
                 continue
             links.append(_link(entry, rings, panel is world))
+            drawn.add(code)
         out.append(f'<g stroke="{BORDER}" stroke-width="0.6" stroke-linejoin="round" aria-hidden="true">'
                    f'{"".join(background)}</g>')
         out.append(f'<g class="reskb-map__links">{"".join(links)}</g>')
@@ -326,7 +330,8 @@ def render_map(entries: list[MapEntry], title: str, description: str) -> str:
                        f'stroke="{TEXT}" stroke-width="1" stroke-dasharray="3 2" aria-hidden="true"/>')
         out.append("</svg>")
         svgs.append("".join(out))
-    shapeless = [e for e in entries if e.code not in countries]
+    # countries without a shape (the EU) or too small to draw at this scale (Singapore) are linked from the legend
+    shapeless = [e for e in entries if e.code not in drawn]
     return (f'<div class="reskb-map__europe">{svgs[0]}</div><div class="reskb-map__side">'
             f'<p class="reskb-map__world-label">The world (dashed box: the part enlarged beside it)</p>{svgs[1]}'
             f'{_legend(shapeless)}</div>')

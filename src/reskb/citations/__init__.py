@@ -9,10 +9,11 @@ from .fields import QUIET, SHOWN, TYPES, is_private
 from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
 from .pandoc import PandocError, bibtex_to_csl
 from .pandoc_input import for_pandoc
-from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, cited_keys
+from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, citations_with_lines, cited_keys
 
 __all__ = ["KEY", "_BRACKET", "_NARRATIVE", "BibFile", "Citation", "Formatter", "Reference", "STYLES", "STYLE_NAMES",
-           "anchor", "citation_lines", "cited_keys", "duplicate_problem", "finish_references", "read_bib_file"]
+           "anchor", "citation_lines", "citations_with_lines", "cited_keys", "duplicate_problem", "finish_references",
+           "read_bib_file"]
 
 
 def finish_references(references: dict[str, Reference], strings: list[str]) -> Formatter:

@@ -99,6 +99,19 @@ def citation_lines(markdown: str) -> list[tuple[str, int]]:
     return found
 
 
+def citations_with_lines(markdown: str) -> list[tuple[str, str, int]]:
+    """(key, locator, 1-based line within the text) of every bracketed citation outside code."""
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
+    found: list[tuple[str, str, int]] = []
+    last = 0
+    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
+        for match in _BRACKET.finditer(markdown[last:start]):
+            line = bisect.bisect_right(newlines, last + match.start()) + 1
+            found.extend((c.key, c.locator, line) for c in parse_group(match.group("body")))
+        last = end
+    return found
+
+
 def iter_groups(markdown: str):
     def strip_brackets(match: re.Match[str]) -> str:
         return " " * len(match.group(0))

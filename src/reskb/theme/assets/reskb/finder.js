@@ -11,7 +11,8 @@
     { key: "challenge", label: "Challenge", values: function (p) { return p.challenges.map(function (c) { return [c.id, c.title]; }); } },
     { key: "lead_actor", label: "Lead actor", values: function (p) { return p.lead_actor ? [coded(p.lead_actor)] : []; } },
     { key: "status", label: "Status", values: function (p) { return p.status ? [coded(p.status)] : []; } },
-    { key: "evidence", label: "Evidence", values: function (p) { return p.evidence ? [coded(p.evidence)] : []; } }
+    { key: "evidence", label: "Evidence", values: function (p) { return p.evidence ? [coded(p.evidence)] : []; } },
+    { key: "design", label: "Design of evaluation studies", values: function (p) { return (p.designs || []).map(coded); } }
   ];
   var MIN_COMPARE = 2, MAX_COMPARE = 4;
 

@@ -1,0 +1,196 @@
+"""Glossary terms (`glossary/<id>.yaml`): checks, the glossary page, and the first use of each term on a
+record page linked to its definition, with the definition as hover text.
+
+Linking works on the generated Markdown of a page, line by line: it leaves out the front matter,
+headings, code, existing links and citations, HTML, attribute lists, and everything from the page's
+reference list on. The hover text is the definition reduced to plain text and stripped of every
+character that could end a Markdown link title; Python-Markdown escapes it into the `title` attribute.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from .catalogue import Catalogue, Record
+from .labels import GLOSSARY_LABELS as WORDS
+from .labels import HEADINGS
+from .plaintext import plain_text
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .pages import PageBuilder
+
+INDEX_PAGE = "glossary/index.md"
+DATA_JSON = "data/glossary.json"
+_TITLE_CHARS = 240
+#: spans of a Markdown line that are never linked: inline code, links and images (with their text),
+#: bracketed text such as citations, HTML tags and autolinks, attribute lists, bare addresses
+_PROTECTED = re.compile(r"`+[^`]*`+|!?\[[^\]]*\]\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{:[^}]*\}|https?://\S+")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def forms(record: Record) -> list[str]:
+    """The term and its aliases, as written."""
+    aliases = record.data.get("aliases")
+    return [record.data["term"], *(a for a in aliases if isinstance(a, str))] if isinstance(aliases, list) else [
+        record.data["term"]]
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check(catalogue: Catalogue) -> Iterator[Problem]:
+    """Unknown related topics; a term or alias used twice, in one record or across records."""
+    seen: dict[str, Record] = {}
+    for record in sorted(catalogue.glossary.values(), key=lambda r: r.path):
+        topics = record.data.get("related_topics")
+        for i, value in enumerate(topics if isinstance(topics, list) else []):
+            if isinstance(value, str) and value not in catalogue.topics and value not in catalogue.unreadable["topic"]:
+                close = difflib.get_close_matches(value, list(catalogue.topics), n=1, cutoff=0.6)
+                yield Problem(record.path, record.doc.line_of(("related_topics", i)), f"related_topics[{i}]",
+                              f"unknown topic id '{value}'",
+                              f"did you mean '{close[0]}'?" if close else "the topic ids are the file names in topics/")
+        pointers = [("term",)] + [("aliases", i) for i in range(len(forms(record)) - 1)]
+        for pointer, form in zip(pointers, forms(record), strict=True):
+            key = " ".join(form.split()).casefold()
+            name = "term" if pointer == ("term",) else f"aliases[{pointer[1]}]"
+            other = seen.get(key)
+            if other is record:
+                yield Problem(record.path, record.doc.line_of(pointer), name, f"'{form}' is listed twice in this term",
+                              "remove the repeated form")
+            elif other is not None:
+                yield Problem(record.path, record.doc.line_of(pointer), name,
+                              f"'{form}' is already a term or alias of {other.path}",
+                              "a form can link to one definition only: remove it here or there")
+            else:
+                seen[key] = record
+
+
+# --- linking -------------------------------------------------------------------------------
+
+
+def hover_text(record: Record, catalogue: Catalogue) -> str:
+    """The definition as one line of plain text fit for a Markdown link title."""
+    text = plain_text(record.data["definition"], catalogue.references)
+    text = re.sub(r"[\"()\[\]\\<>`*_|{}]", "", " ".join(text.split()))
+    return text if len(text) <= _TITLE_CHARS else text[:_TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+class TermLinker:
+    """Links the first use of each term on a page; built once per catalogue."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.targets: dict[str, Record] = {}
+        for record in catalogue.glossary.values():
+            for form in forms(record):
+                self.targets.setdefault(" ".join(form.split()).casefold(), record)
+        self.hover = {r.id: hover_text(r, catalogue) for r in catalogue.glossary.values()}
+        alternatives = sorted(self.targets, key=len, reverse=True)  # longest first: "risk-need-responsivity model"
+        self.pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in alternatives) + r")(?![\w-])",
+            re.IGNORECASE) if alternatives else None
+
+    def link_page(self, markdown: str, page: str, skip: str = "") -> str:
+        """The page with the first use of each term linked (never the term `skip`, the page's own)."""
+        if self.pattern is None:
+            return markdown
+        from .pages import rel
+
+        seen = {skip} if skip else set()
+        lines = markdown.split("\n")
+        in_front = bool(lines) and lines[0] == "---"
+        fence = ""
+
+        def replace(match: re.Match[str]) -> str:
+            record = self.targets[" ".join(match.group(1).split()).casefold()]
+            if record.id in seen or _in_proper_name(match):
+                return match.group(0)
+            seen.add(record.id)
+            return f'[{match.group(1)}]({rel(page, f"glossary/{record.id}.md")} "{self.hover[record.id]}")'
+
+        for i, line in enumerate(lines):
+            if in_front:
+                in_front = not (i > 0 and line == "---")
+                continue
+            if fence:
+                fence = "" if line.strip().startswith(fence) else fence
+                continue
+            if match := _FENCE.match(line):
+                fence = match.group(1)
+                continue
+            if line.startswith(f"## {HEADINGS['references']}") or line.startswith("## Cite this page"):
+                break  # the reference list and the citation footer
+            if line.lstrip().startswith(("#", "<", "{:")):
+                continue
+            out, last = [], 0
+            for span in _PROTECTED.finditer(line):
+                out += [self.pattern.sub(replace, line[last:span.start()]), span.group(0)]
+                last = span.end()
+            out.append(self.pattern.sub(replace, line[last:]))
+            lines[i] = "".join(out)
+        return "\n".join(lines)
+
+
+def _in_proper_name(match: re.Match[str]) -> bool:
+    """'Desistance and Disengagement Programme' names a programme: a capitalised match followed by more
+    capitalised words (directly or after 'and', 'of', 'for') is part of a name, not a use of the term."""
+    return match.group(1)[0].isupper() and bool(_NAME_GOES_ON.match(match.string, match.end()))
+
+
+_NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def term_page(builder: PageBuilder, record: Record) -> str:
+    from .pages import front_matter, link, md_escape, record_path
+    from .record_citation import highwire_tags, json_ld
+
+    page, data, cat = record_path(record), record.data, builder.cat
+    summary = plain_text(data["definition"], cat.references)
+    refs = [cat.references[k].text for k in record.cited if k in cat.references]
+    out = [front_matter(record.title, summary, search={"boost": 2},
+                        highwire=[list(t) for t in highwire_tags(record, builder.site_url)],
+                        jsonld=json_ld(record, builder.site_url, summary, [], refs)),
+           f"# {md_escape(record.title)}", "", builder.text(data["definition"]), ""]
+    if data.get("aliases"):
+        out += [f"{WORDS['aliases']}: " + ", ".join(md_escape(a) for a in data["aliases"]), ""]
+    topics = [cat.topics[t] for t in data.get("related_topics", []) if t in cat.topics]
+    if topics:
+        out += [f"## {WORDS['related_topics']}", "", *(f"- {link(page, t)}" for t in topics), ""]
+    out += [f"[{WORDS['all_terms']}]({'index.md'})", "", builder.reference_list(page, record), builder.footer(record)]
+    return "\n".join(out)
+
+
+def index_page(builder: PageBuilder) -> str:
+    from .pages import front_matter, md_escape
+
+    cat = builder.cat
+    title, intro = WORDS["title"], WORDS["intro"]
+    out = [front_matter(title, intro), f"# {title}", "", intro, ""]
+    terms = sorted(cat.glossary.values(), key=lambda r: r.title.casefold())
+    if not terms:
+        return "\n".join([*out, "_No terms yet._", ""])
+    for record in terms:
+        aliases = record.data.get("aliases") or []
+        also = f" ({WORDS['aliases'].lower()}: {', '.join(md_escape(a) for a in aliases)})" if aliases else ""
+        out += [f"## {md_escape(record.title)} {{: #{record.id} }}", "",
+                builder.text(" ".join(record.data["definition"].split()), INDEX_PAGE) + also, "",
+                f"[More on {md_escape(record.title)}]({record.id}.md)", ""]
+    return "\n".join(out)
+
+
+def glossary_json(catalogue: Catalogue, site_url: str = "/") -> str:
+    terms: list[dict[str, Any]] = [{
+        "id": r.id, "term": r.title, "aliases": list(r.data.get("aliases", [])),
+        "definition": plain_text(r.data["definition"], catalogue.references),
+        "related_topics": list(r.data.get("related_topics", [])), "references": r.cited,
+        "url": urljoin(site_url or "/", f"glossary/{r.id}/"),
+    } for r in sorted(catalogue.glossary.values(), key=lambda r: r.id)]
+    return json.dumps(terms, ensure_ascii=False, indent=1) + "\n"
