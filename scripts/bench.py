@@ -262,8 +262,9 @@ def synthetic_references(n: int, seed: int = 2) -> tuple[str, list[str]]:
     return "\n".join(entries), groups
 
 
-#: the same figure for the pybtex house style that CSL replaced (main at 4d0f689, same generator, one run)
-REFERENCES_BEFORE = "pybtex house style (main at 4d0f689, one run): 8.5 s, peak 32 MB"
+#: the same figure for the pybtex house style that CSL replaced (main at 4d0f689, same generator): one run
+#: at load average 6 to 7 on this shared 2-core machine, next to runs of the CSL figure
+REFERENCES_BEFORE = "pybtex house style (main at 4d0f689, one run at load 6-7): 2.1 s, peak 32 MB"
 
 
 def reference_figures(workdir: Path, n: int = 1000) -> dict[str, float]:

@@ -144,13 +144,10 @@ class Formatter:
             mode = "-" if c.suppress_author else ""
             pieces |= {f"[{mode}@{c.key}]", f"[{mode}@{PROBE}]", f"[{mode}@{PROBE}{c.tail}]"}
         first = not self.bibliography_done
-        if first:
-            pieces |= {f"@{key}" for key in self.references if key not in self.clustered}
         runs = [(pieces, list(self.references), True, first, first)]
         if whole_full or (self.clustered and first):
             cited = set(self.clustered) | {c.key for g in whole_full.values() for c in g}
-            full_pieces = set(whole_full) | ({f"@{key}" for key in self.clustered} if first else set())
-            runs.append((full_pieces, [k for k in self.references if k in cited], False, first, False))
+            runs.append((set(whole_full), [k for k in self.references if k in cited], False, first, False))
         # the two runs are independent: pandoc is a separate process, so they share the machine's cores
         with ThreadPoolExecutor(max_workers=len(runs)) as pool:
             trees = list(pool.map(lambda run: self._call(*run[:4]), runs))
