@@ -13,7 +13,9 @@ disambiguation, 8,000 citation groups and the whole bibliography took 9 s. So:
   is composed from the key's own rendering and the locator's, each rendered once: "(Author, 2016"
   + ", p. 3" + ")" is how the style joins them. Other groups are rendered whole, each once.
 
-Two pandoc runs per build at most (plus one for text first seen later, such as hand-written pages).
+Two pandoc runs per build, side by side (plus one for text first seen later, such as hand-written
+pages, and one if a locator joins differently from the probe's). Reading the .bib files into CSL-JSON
+is one more, at validation.
 """
 
 from __future__ import annotations
