@@ -229,6 +229,75 @@ def serve_rebuild(root: Path, timeout: float = 900) -> float:
         proc.wait(timeout=30)
 
 
+def synthetic_references(n: int, seed: int = 2) -> tuple[str, list[str]]:
+    """n BibTeX entries of the usual types (a tenth sharing first author and year, so 2016a/2016b and
+    initials come into play) and 5n citation groups like those of 5n/5 practices' texts."""
+    rng = random.Random(seed)
+    kinds = ["article", "book", "report", "incollection", "online"]
+    entries, keys = [], []
+    for i in range(n):
+        key = f"ref{i}"
+        keys.append(key)
+        surname = f"Author{i // 2 if i % 10 == 0 else i}"
+        kind = kinds[i % len(kinds)]
+        fields = {"author": f"{surname}, A. and Writer{i % 7}, B.", "title": sentence(rng, 8), "date": str(2000 + i % 25)}
+        if kind == "article":
+            fields.update(journaltitle=f"Journal of {rng.choice(WORDS).title()}", volume=str(i % 40), number="2",
+                          pages=f"{i}--{i + 20}", doi=f"10.1000/x{i}")
+        elif kind in ("book", "report"):
+            fields.update(publisher="Publisher", institution="Institute", type="Working paper", number=str(i))
+        elif kind == "incollection":
+            fields.update(booktitle=sentence(rng, 5), editor="Editor, E.", publisher="Publisher", pages="1--20")
+        else:
+            fields.update(url=f"https://example.org/{i}", urldate="2026-01-01")
+        entries.append(f"@{kind}{{{key},\n" + ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items()) + "\n}\n")
+    groups = []
+    for _ in range(5 * n):
+        roll = rng.random()
+        if roll < 0.7:
+            groups.append(f"[@{rng.choice(keys)}, p. {rng.randint(1, 90)}]")
+        elif roll < 0.85:
+            groups.append(f"[@{rng.choice(keys)}; @{rng.choice(keys)}, pp. {rng.randint(1, 40)}-{rng.randint(41, 90)}]")
+        else:
+            groups.append(f"@{rng.choice(keys)} argues")
+    return "\n".join(entries), groups
+
+
+#: the same figure for the pybtex house style that CSL replaced (main at 4d0f689, same generator): one run
+#: at load average 6 to 7 on this shared 2-core machine, next to runs of the CSL figure
+REFERENCES_BEFORE = "pybtex house style (main at 4d0f689, one run at load 6-7): 2.1 s, peak 32 MB"
+
+
+def reference_figures(workdir: Path, n: int = 1000) -> dict[str, float]:
+    """Cost of formatting n references and 5n citation groups with CSL (pandoc's citeproc), in a child
+    process so that its peak memory (with pandoc's) is its own."""
+    bib, groups = synthetic_references(n)
+    (workdir / "refs.bib").write_text(bib, encoding="utf-8")
+    (workdir / "groups.json").write_text(json.dumps(groups), encoding="utf-8")
+    code = """
+import json, resource, sys, time
+from pathlib import Path
+from reskb.citations import finish_references, read_bib_file
+folder = Path(sys.argv[1])
+start = time.perf_counter()
+bib = read_bib_file(folder / "refs.bib", "refs.bib")
+refs = {r.key: r for r in bib.references}
+formatter = finish_references(refs, bib.strings)
+read = time.perf_counter() - start
+groups = json.loads((folder / "groups.json").read_text())
+formatter.prepare(groups)
+out = [formatter.render(g) for g in groups]
+assert all("](#ref-" in o for o in out) and all(r.html for r in refs.values())
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"references": len(refs), "groups": len(set(groups)), "read_s": read,
+                  "format_s": time.perf_counter() - start, "peak_mb": peak / 1024}))
+"""
+    result = subprocess.run([sys.executable, "-c", code, str(workdir)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"reference benchmark failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def run(size: int, workdir: Path, with_serve: bool) -> dict[str, float]:
     from reskb.validate import load_catalogue
 
@@ -274,6 +343,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON as well")
     parser.add_argument("--hostile", action="store_true",
                         help="measure validate and build on worst-case inputs (limits: 15 s, 1 GB) instead")
+    parser.add_argument("--references", type=int, default=1000, help="references for the formatting figure (0: skip)")
     args = parser.parse_args()
     if args.hostile:
         from hostile_bench import print_hostile, run_hostile
@@ -286,6 +356,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="reskb-bench-"))
     rows = []
     try:
+        if args.references:
+            print(f"formatting {args.references} references ...", file=sys.stderr, flush=True)
+            refs = reference_figures(workdir, args.references)
+            print(f"references: {refs['references']:,} formatted (APA 7, CSL through pandoc's citeproc) with "
+                  f"{refs['groups']:,} distinct citation groups in {refs['format_s']:.1f} s (reading {refs['read_s']:.1f} s), "
+                  f"peak {refs['peak_mb']:.0f} MB; before, " + REFERENCES_BEFORE)
         for size in args.sizes:
             print(f"measuring {size} practices ...", file=sys.stderr, flush=True)
             rows.append(run(size, workdir, not args.no_serve))

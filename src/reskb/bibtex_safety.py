@@ -8,11 +8,8 @@ checked like record links, and the HTML backend escapes them besides.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
-
-from pybtex.backends.html import Backend as HtmlBackend
 
 from .problems import Problem
 
@@ -150,12 +147,3 @@ def url_problems(key: str, fields: dict[str, str], path: str, entry_line: int, t
     if _UNSAFE_KEY.search(key) or key.startswith("__"):
         yield Problem(path, entry_line, "", f"the key '{key[:60]}' cannot be used as a page anchor",
                       "use letters, digits and - _ : . + / only, not starting with '__'")
-
-
-class EscapingHtmlBackend(HtmlBackend):
-    """pybtex's HTML backend writes `href="{url}"` as given; this one escapes the address."""
-
-    @staticmethod
-    def format_href(url: str, text: str, external: bool = False) -> str:
-        target = ' target="_blank"' if external else ""
-        return f'<a href="{html.escape(url, quote=True)}"{target}>{text}</a>' if text else ""

@@ -11,7 +11,7 @@ from typing import Any
 
 import pycountry
 
-from .citations import Reference, cited_keys
+from .citations import Formatter, Reference, cited_keys
 from .loader import Document
 
 KINDS = ("practice", "challenge", "topic", "evaluation", "glossary")
@@ -113,6 +113,10 @@ class Catalogue:
     unreadable: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     #: reference key -> hand-written pages (paths relative to docs/) that cite it
     docs_citations: dict[str, set[str]] = field(default_factory=dict)
+    #: keys of BibTeX entries that could not be read (reported once, not again where they are cited)
+    broken_references: set[str] = field(default_factory=set)
+    #: formats references and citations (CSL through pandoc); set once the references are read
+    formatter: Formatter | None = None
 
     @property
     def practices(self) -> dict[str, Record]:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .citations import STYLE_NAMES, STYLES
 from .problems import Problem
 from .search_cli import add_search_parser
 from .validate import has_errors, load_catalogue
@@ -87,7 +88,7 @@ def _site_url(path: Path) -> str:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    from .record_citation import citation_bibtex, citation_text
+    from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_text
 
     root = Path(args.path)
     catalogue, problems = load_catalogue(root)
@@ -101,7 +102,11 @@ def cmd_cite(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     site_url = args.site_url or _site_url(root)
-    print(citation_bibtex(record, site_url) if args.format == "bibtex" else citation_text(record, site_url))
+    writers = {"bibtex": citation_bibtex, "ris": citation_ris, "csl-json": citation_csl_json}
+    if args.format in writers:
+        print(writers[args.format](record, site_url).rstrip("\n"))
+    else:
+        print(citation_text(record, site_url, args.style))
     return 0
 
 
@@ -123,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cite = sub.add_parser("cite", help="print the citation of a practice, challenge or topic")
     cite.add_argument("id", help="the record's id, e.g. rotterdam-case-conferences")
-    cite.add_argument("--format", choices=("text", "bibtex"), default="text")
+    cite.add_argument("--format", choices=("text", "bibtex", "ris", "csl-json"), default="text")
+    cite.add_argument("--style", choices=tuple(STYLES), default="apa",
+                      help="citation style of the text format: " + ", ".join(f"{k} ({v})" for k, v in STYLE_NAMES.items()))
     cite.add_argument("--path", default=".", help="catalogue folder (default: current folder)")
     cite.add_argument("--site-url", help="address of the published site (default: site_url in mkdocs.yml)")
     cite.set_defaults(func=cmd_cite)

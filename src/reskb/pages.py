@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-
-from pybtex.database import BibliographyData
 
 from . import comparison, countries, curation, evaluations, glossary, listing
 from .badges import by_title, evidence_text, status_text, under_title
 from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
-from .citations import Reference, render_citations
+from .citations import STYLE_NAMES, STYLES, Reference, anchor
+from .citations.exports import reference_downloads
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
-from .record_citation import citation_bibtex, citation_text, highwire_tags, json_ld
+from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 from .untrusted import inert_markdown
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
@@ -76,8 +76,8 @@ def fence(text: str, lang: str) -> str:
     return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
 
 
-def cite_path(record: Record) -> str:
-    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.bib"
+def cite_path(record: Record, extension: str = "bib") -> str:
+    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.{extension}"
 
 
 def _plain(markdown: str) -> str:
@@ -96,6 +96,10 @@ class PageBuilder:
         self.docs_titles = docs_titles or {}
         #: practice id -> similar practices found by search, listed after those the records name
         self.related = related or {}
+        assert catalogue.formatter is not None, "load the catalogue with validate.load_catalogue"
+        self.formatter = catalogue.formatter
+        if not self.formatter.bibliography_done:  # every group of every record, in one pandoc run
+            self.formatter.prepare(text for record in catalogue.all_records() for _, text in record.markdown_texts())
 
     # --- shared pieces ---------------------------------------------------------------------
 
@@ -103,9 +107,9 @@ class PageBuilder:
         """Contributor Markdown with citations as links to this page's reference list, or, for text
         shown on another page (`elsewhere` is that page), to the bibliography."""
         if not elsewhere:
-            return inert_markdown(render_citations(markdown, self.cat.references))
+            return inert_markdown(self.formatter.render(markdown))
         target = rel(elsewhere, "bibliography.md").replace("{", "{{").replace("}", "}}") + "#{key}"
-        return inert_markdown(render_citations(markdown, self.cat.references, target))
+        return inert_markdown(self.formatter.render(markdown, target))
 
     def reference_list(self, page: str, record: Record) -> str:
         locators: dict[str, list[str]] = {}
@@ -117,14 +121,13 @@ class PageBuilder:
     def references_section(self, page: str, keys: list[str], locators: dict[str, list[str]] | None = None) -> str:
         """The page's own reference list; in-text citations link to its `#ref-<key>` anchors."""
         locators = locators or {}
-        refs: list[Reference] = sorted((self.cat.references[k] for k in dict.fromkeys(keys)),
-                                       key=lambda r: (r.label.lower(), r.year))
+        refs: list[Reference] = sorted((self.cat.references[k] for k in dict.fromkeys(keys)), key=lambda r: r.order)
         lines = [f"## {HEADINGS['references']}", ""]
         for ref in refs:
             where = "; ".join(md_escape(w) for w in dict.fromkeys(locators.get(ref.key, [])))
             where = f" Cited for: {where}." if where else ""
-            bib = rel(page, f"bibliography.md#{ref.key}")
-            lines += [f"{ref.html}{where} [In the bibliography]({bib})", f"{{: #ref-{ref.key} .reskb-reference }}", ""]
+            bib = rel(page, f"bibliography.md#{anchor(ref.key)}")
+            lines += [f"{ref.html}{where} [In the bibliography]({bib})", f"{{: #ref-{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(lines)
 
     def record_list(self, page: str, records: list[Record], empty: str) -> str:
@@ -137,14 +140,31 @@ class PageBuilder:
     def practice_table(self, page: str, practices: list[Record]) -> str:
         return listing.practice_table(self.cat, page, practices)
 
+    def cite_texts(self, style: str) -> dict[str, str]:
+        """Every record's page citation in one style: one pandoc run per style (run side by side) the
+        first time any is asked for."""
+        if "_cite_texts" not in self.__dict__:
+            records = self.cat.all_records()
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                texts = pool.map(lambda name: citation_texts(records, self.site_url, name), STYLES)
+                self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
+        return self.__dict__["_cite_texts"][style]
+
     def footer(self, record: Record) -> str:
         page = record_path(record)
+        tabs = []
+        for style in STYLES:
+            code = fence(self.cite_texts(style)[record.id], "text").replace("\n", "\n    ")
+            tabs += [f'=== "{STYLE_NAMES[style]}"', "", f"    {code}", ""]
+        code = fence(citation_bibtex(record, self.site_url), "bibtex").replace("\n", "\n    ")
+        tabs += ['=== "BibTeX"', "", f"    {code}", ""]
+        downloads = ", ".join(f"[{name}]({rel(page, cite_path(record, ext))})"
+                              for name, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json")))
         return "\n".join([
             "## Cite this page", "",
             f"Version of {record.data['last_reviewed']}. Copy a citation with the button at its top right, "
-            f"or [download the BibTeX]({rel(page, cite_path(record))}).", "",
-            fence(citation_text(record, self.site_url), "text"), "",
-            fence(citation_bibtex(record, self.site_url), "bibtex"), "",
+            f"or download it as {downloads}.", "",
+            *tabs,
             "---", "", f"{FIELD_LABELS['last_reviewed']}: {record.data['last_reviewed']}", "",
         ])
 
@@ -276,12 +296,13 @@ class PageBuilder:
         out = [front_matter("Bibliography", "Every work the catalogue cites.", search={"boost": 0.5}, tags=["Sources"]),
                "# Bibliography", "",
                "Every work cited in the catalogue, with the records and pages that cite it. "
-               "Download them all as [BibTeX](data/references.bib).", ""]
+               "Download them all as [BibTeX](data/references.bib), [CSL-JSON](data/references.json) "
+               "or [RIS](data/references.ris).", ""]
         cited_by = self.cat.indexes["cited_by"]
-        for ref in sorted(self.cat.references.values(), key=lambda r: (r.label.lower(), r.year, r.key)):
+        for ref in sorted(self.cat.references.values(), key=lambda r: r.order):
             citers = ", ".join([link(page, r) for r in cited_by.get(ref.key, [])] + [
                 f"[{md_escape(self.docs_titles.get(p, p))}]({p})" for p in sorted(self.cat.docs_citations.get(ref.key, ()))])
-            out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{ref.key} .reskb-reference }}", ""]
+            out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(out)
 
     def all_pages(self) -> dict[str, str]:
@@ -329,10 +350,11 @@ def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str,
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
     """Files offered for download: all references as BibTeX, and each record's own citation."""
-    refs = sorted(catalogue.references.values(), key=lambda r: r.key)
-    files = {"data/references.bib": BibliographyData({r.key: r.entry for r in refs}).to_string("bibtex")}
+    files = reference_downloads(catalogue)
     for record in catalogue.all_records():
         files[cite_path(record)] = citation_bibtex(record, site_url or "/")
+        files[cite_path(record, "ris")] = citation_ris(record, site_url or "/")
+        files[cite_path(record, "json")] = citation_csl_json(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
     files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
     files.update(evaluations.downloads(catalogue, site_url))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .citations import _BRACKET, _NARRATIVE, Reference, _parse_group
+from .citations import _BRACKET, _NARRATIVE, Reference
+from .citations.syntax import parse_group
 
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no part can scan past the next bracket: linear
 _MARKUP = re.compile(r"[*_`#>]|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
@@ -18,9 +19,9 @@ def plain_text(markdown: str, references: dict[str, Reference] | None = None) ->
 
     def narrative(match: re.Match[str]) -> str:
         ref = references.get(match.group("key"))
-        return f"{ref.label} ({ref.year})" if ref else ""
+        return ref.narrative if ref else ""
 
-    text = _BRACKET.sub(lambda m: "" if _parse_group(m.group("body")) else m.group(0), markdown)
+    text = _BRACKET.sub(lambda m: "" if parse_group(m.group("body")) else m.group(0), markdown)
     text = _NARRATIVE.sub(narrative, text)
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from .cache_dir import UnsafeCache
 from .catalogue import FOLDERS, Catalogue
-from .citations import cited_keys, render_citations
+from .citations import cited_keys
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -37,7 +37,8 @@ from .validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption"}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption",
+                                    "input", "label"}  # input and label: Material's content tabs (radio buttons)
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex",
           "data-search-exclude"},  # Material's search skips such sections (set by our generators, never by contributors)
@@ -46,6 +47,8 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
     "details": {"open"},
+    "input": {"type", "name", "checked"},
+    "label": {"for"},
 }
 
 
@@ -213,7 +216,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return markdown
         builder = PageBuilder(self.catalogue, config.site_url or "")
         references = escape_snippets(builder.references_section(page.file.src_uri, keys))
-        return render_citations(markdown, self.catalogue.references) + "\n\n" + references + "\n"
+        return builder.formatter.render(markdown) + "\n\n" + references + "\n"
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""

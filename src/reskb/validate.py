@@ -25,7 +25,7 @@ from . import curation, evaluations, glossary
 from .bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import checkout_problems
-from .citations import Reference, citation_lines, finish_references, load_bib_file
+from .citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
 from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
 from .locators import check_cited_locators
 from .markdown_limits import markdown_problems
@@ -81,11 +81,11 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             placeholders += placeholder_problems(record)
             if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
                 _add_record(catalogue, record, path, problems)
-    _load_references(catalogue, root, problems)
+    strings = _load_references(catalogue, root, problems)
     problems += list(check_links_between_records(catalogue))
     problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
     problems += list(check_docs_citations(catalogue, root / "docs"))
-    finish_references(catalogue.references)
+    catalogue.formatter = finish_references(catalogue.references, strings)
     for ref in catalogue.references.values():
         problems += ref.problems
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
@@ -248,24 +248,31 @@ def _first_sentence(text: str) -> str:
 # --- references ----------------------------------------------------------------------------
 
 
-def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> None:
+def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> list[str]:
+    """Every readable entry of bibliography/*.bib; returns the files' @string definitions."""
+    strings: list[str] = []
+    lowered: dict[str, Reference] = {}
     for path in _files(root / "bibliography", ".bib", root, problems):
         shown = display_path(path, root)
-        refs, bib_problems = load_bib_file(path, shown)
-        text = path.read_text(encoding="utf-8-sig", errors="replace") if refs else ""
-        problems += bib_problems
-        for ref in refs:
+        bib = read_bib_file(path, shown)
+        problems += bib.problems
+        strings += bib.strings
+        catalogue.broken_references |= bib.broken_keys
+        text = path.read_text(encoding="utf-8-sig", errors="replace") if bib.references else ""
+        for ref in bib.references:
             if len(catalogue.references) >= MAX_ENTRIES:
                 problems.append(too_many_entries(shown, ref.line))
-                return
-            if ref.key in catalogue.references:
-                first = catalogue.references[ref.key]
-                problems.append(Problem(shown, ref.line, ref.key, f"the BibTeX key '{ref.key}' is already used in "
-                                        f"{first.path}:{first.line}", "give each work its own key"))
+                return strings
+            first = lowered.get(ref.key.lower())
+            if first is not None:  # keys repeat across files (within one file, read_bib_file reports it)
+                problems.append(duplicate_problem(ref, first))
+                catalogue.broken_references.add(ref.key)  # reported here, not again where it is cited
                 continue
+            lowered[ref.key.lower()] = ref
             problems += list(_check_reference(ref))
             problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line, text))
             catalogue.references[ref.key] = ref
+    return strings
 
 
 def _check_reference(ref: Reference) -> Iterator[Problem]:
@@ -328,12 +335,12 @@ def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
     if isinstance(refs, list):
         for i, ref in enumerate(refs):
             key = ref.get("key") if isinstance(ref, dict) else None
-            if isinstance(key, str) and key not in known:
+            if isinstance(key, str) and key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
     for field, text in record.markdown_texts():
         pointer = pointer_of(field)
         for key, line in dict.fromkeys(citation_lines(text)):
-            if key not in known:
+            if key not in known and key not in catalogue.broken_references:
                 yield unknown(key, record.doc.line_in_text(pointer, line), field)
 
 
@@ -345,7 +352,7 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
         text = path.read_text(encoding="utf-8", errors="replace")
         for key, line in citation_lines(text):
             catalogue.docs_citations.setdefault(key, set()).add(path.relative_to(docs).as_posix())
-            if key not in catalogue.references:
+            if key not in catalogue.references and key not in catalogue.broken_references:
                 close = difflib.get_close_matches(key, list(catalogue.references), n=1, cutoff=0.6)
                 yield Problem(display_path(path, catalogue.root), line, "", f"unknown reference key '{key}'",
                               f"did you mean '{close[0]}'?" if close else

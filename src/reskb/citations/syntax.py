@@ -1,0 +1,144 @@
+"""The in-text citation syntax (pandoc's): `[see @key, p. 3; @other]`, `[-@key]` and narrative `@key`.
+
+Only parsing lives here; the formatter (formatter.py) renders what these functions find.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+#: a citation key as pandoc reads it: a letter, digit or `_`, then letters, digits, `_` and punctuation
+#: (:.#$%&-+?<>~/) that is followed by a letter or digit (`::` and `//` allowed)
+KEY = r"\w(?:\w|[:.#$%&+?<>~/-](?=\w)|[:/](?=/))*"
+KEY_PUNCTUATION = ":.#$%&-+?<>~/"
+#: a bracket with an @ and no inner bracket; linear: no part of it can match in two ways (the key is checked
+#: by parse_group, not here: `[^@]*?@KEY` backtracked quadratically on runs of @ or key characters)
+_BRACKET = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(:\[])")
+_KEY = re.compile(KEY)
+_NARRATIVE = re.compile(r"(?<![\w@\[\\])@(?P<key>" + KEY + r")")
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    tail: str = ""  # what follows the key: ", p. 3" (locator) and any suffix, as written
+    prefix: str = ""
+    suppress_author: bool = False
+    narrative: bool = False
+
+    @property
+    def locator(self) -> str:
+        return self.tail.strip().lstrip(",").strip()
+
+
+_NEWLINE = re.compile("\n")
+_INLINE_CODE = re.compile(r"(`+)[^`]+?\1(?!`)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _code_spans(markdown: str) -> list[tuple[int, int]]:
+    """(start, end) of fenced code blocks and inline code spans, found in linear time (hostile text
+    with thousands of unclosed fences or backticks must not make the build hang)."""
+    spans: list[tuple[int, int]] = []
+    position, fence, fence_start = 0, "", 0
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip(
+                    " \t\r\n`~"):
+                spans.append((fence_start, position + len(line)))
+                fence = ""
+        elif match:
+            fence, fence_start = match.group(1), position
+        position += len(line)
+    if fence:  # an unclosed fence runs to the end, as in CommonMark
+        spans.append((fence_start, len(markdown)))
+    inline, last = [], 0
+    for start, end in [*spans, (len(markdown), len(markdown))]:
+        inline += [(m.start() + last, m.end() + last) for m in _INLINE_CODE.finditer(markdown[last:start])]
+        last = end
+    return sorted(spans + inline)
+
+
+def outside_code(markdown: str, transform) -> str:  # type: ignore[no-untyped-def]
+    """Apply transform to the parts of a Markdown text that are not code (fenced blocks, `spans`)."""
+    out, last = [], 0
+    for start, end in _code_spans(markdown):
+        out += [transform(markdown[last:start]), markdown[start:end]]
+        last = end
+    out.append(transform(markdown[last:]))
+    return "".join(out)
+
+
+def cited_keys(markdown: str) -> list[str]:
+    """Every key cited in a Markdown text (outside code), bracketed or narrative."""
+    keys: list[str] = []
+
+    def collect(part: str) -> str:
+        for group in iter_groups(part):
+            keys.extend(c.key for c in group)
+        return part
+
+    outside_code(markdown, collect)
+    return keys
+
+
+def citation_lines(markdown: str) -> list[tuple[str, int]]:
+    """(key, 1-based line within the text) of every citation outside code, for error messages."""
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
+    found: list[tuple[str, int]] = []
+    last = 0
+    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
+        part = markdown[last:start]
+        for match in _BRACKET.finditer(part):
+            line = bisect.bisect_right(newlines, last + match.start()) + 1
+            found.extend((c.key, line) for c in parse_group(match.group("body")))
+        blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part)
+        found += [(m.group("key"), bisect.bisect_right(newlines, last + m.start()) + 1) for m in _NARRATIVE.finditer(blanked)]
+        last = end
+    return found
+
+
+def citations_with_lines(markdown: str) -> list[tuple[str, str, int]]:
+    """(key, locator, 1-based line within the text) of every bracketed citation outside code."""
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
+    found: list[tuple[str, str, int]] = []
+    last = 0
+    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
+        for match in _BRACKET.finditer(markdown[last:start]):
+            line = bisect.bisect_right(newlines, last + match.start()) + 1
+            found.extend((c.key, c.locator, line) for c in parse_group(match.group("body")))
+        last = end
+    return found
+
+
+def iter_groups(markdown: str):
+    def strip_brackets(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    for match in _BRACKET.finditer(markdown):
+        group = parse_group(match.group("body"))
+        if group:
+            yield group
+    rest = _BRACKET.sub(strip_brackets, markdown)
+    for match in _NARRATIVE.finditer(rest):
+        yield [Citation(match.group("key"), narrative=True)]
+
+
+def parse_group(body: str) -> list[Citation]:
+    """`see @a, p. 5; -@b` -> citations; [] when any item is not `prefix @key, locator` (then the bracket is
+    ordinary text). String operations only: linear in the body's length."""
+    out = []
+    for item in body.split(";"):
+        prefix, at, rest = item.partition("@")
+        key = _KEY.match(rest)
+        if not at or not key:
+            return []
+        tail = rest[key.end():]
+        if tail.strip() and not tail.lstrip().startswith(","):
+            return []  # "@key text" without a comma is not a citation pandoc reads
+        suppress = prefix.endswith("-")  # `-@key`: the year only
+        out.append(Citation(key.group(0), " ".join(tail.split()), " ".join(prefix.removesuffix("-").split()), suppress))
+    return out
