@@ -148,7 +148,7 @@ def test_researcher_copies_the_citation_and_downloads_the_bibtex(tab, portal_ser
     citation.get_by_title("Copy to clipboard").click()  # Material's copy button on the code block
     copied = tab.evaluate("navigator.clipboard.readText()")
     assert "Family group conferences in Lyon" in copied and f"practices/{LYON}/" in copied
-    download = tab.get_by_role("link", name="download the BibTeX")
+    download = tab.get_by_role("link", name="BibTeX", exact=True)  # "…or download it as BibTeX, RIS, CSL-JSON"
     href = download.get_attribute("href")
     response = tab.request.get(urlsplit(tab.url)._replace(path=urlsplit(tab.url).path + href, query="").geturl())
     assert response.ok

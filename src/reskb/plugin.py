@@ -154,8 +154,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         config.extra_css.append(_ASSETS["site_css"])
         config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["site_js"]))
         config.extra_javascript[-1].defer = True
-        if "def_list" not in config.markdown_extensions:
-            config.markdown_extensions.append("def_list")
+        # what generated pages are written in: definition lists ("At a glance"), and content tabs with code
+        # blocks inside ("Cite this page" in several styles)
+        for extension, options in (("def_list", {}), ("pymdownx.superfences", {}),
+                                   ("pymdownx.tabbed", {"alternate_style": True})):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+                config.mdx_configs.setdefault(extension, options)
         return config
 
     @event_priority(-100)  # after Material's offline plugin has added its shim

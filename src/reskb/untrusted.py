@@ -66,10 +66,14 @@ def attribute(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+_TABBED_ID = re.compile(r"__tabbed_\d+_\d+")
+
+
 def is_theme_id(value: str) -> bool:
     """Material's own element ids (`__config`, `__search`, `__drawer`, `__nav_1`...) all start with '__';
-    the theme reads its configuration from the first `#__config` on the page."""
-    return value.startswith("__")
+    the theme reads its configuration from the first `#__config` on the page. The content tabs' own ids
+    (`__tabbed_1_2`, numbered by pymdownx.tabbed, which "Cite this page" uses) tie each tab to its label."""
+    return value.startswith("__") and not _TABBED_ID.fullmatch(value)
 
 
 def slugify(value: str, separator: str) -> str:
