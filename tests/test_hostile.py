@@ -641,6 +641,60 @@ def test_the_build_refuses_what_validate_reports_without_a_traceback(catalogue, 
     assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
 
 
+GLOSSARY_TERM = """id: hostile-term
+term: Practices
+definition: A term whose form is also a word of the site's addresses [@paper2018, p. 5].
+references:
+  - key: paper2018
+    pages: "5"
+last_reviewed: 2026-01-15
+"""
+LINKED_TEXTS = {  # where the glossary linker once wrote a link into another link's address or text
+    "bracket in a linked title": ("title: Family meetings in Norway", "title: Family meetings in Norway [pilot]"),
+    "parentheses in an address": ("  A fixture practice.", "  See [the site](https://example.org/a_(b)/practices)."),
+    "brackets in link text": ("  A fixture practice.", "  See [a [b] practices](https://example.org/x)."),
+}
+CLASSES["validate = build"] += list(LINKED_TEXTS)
+
+
+class _NestedLinks(HTMLParser):
+    """Addresses of every link, and links inside links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.nested = 0
+        self._open = 0
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        if tag == "a":
+            self.nested += self._open > 0
+            self._open += 1
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):  # noqa: ANN001
+        if tag == "a":
+            self._open = max(0, self._open - 1)
+
+
+@pytest.mark.parametrize("name", list(LINKED_TEXTS))
+def test_glossary_links_stay_out_of_other_links(catalogue, validate, tmp_path, name):
+    (catalogue / "glossary").mkdir()
+    (catalogue / "glossary/hostile-term.yaml").write_text(GLOSSARY_TERM, encoding="utf-8")
+    edit(catalogue / "practices/norway-family-meetings.yaml", *LINKED_TEXTS[name])
+    code, out, _ = validate(catalogue)
+    assert code == 0, out
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr  # no broken link from a link written into an address
+    for page in ("practices/norway-family-meetings", "topics/family-support", "challenges/stigma"):
+        html = (tmp_path / "site" / page / "index.html").read_text(encoding="utf-8")
+        assert "](../glossary/" not in html, page  # no link syntax shown as text
+        links = _NestedLinks()
+        links.feed(html)
+        assert links.nested == 0, page
+        assert not [h for h in links.hrefs if "[" in h or "glossary" in h and "practices" in h], page
+
+
 # --- 10. the workflow --------------------------------------------------------------------------------
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))

@@ -28,9 +28,15 @@ if TYPE_CHECKING:
 INDEX_PAGE = "glossary/index.md"
 DATA_JSON = "data/glossary.json"
 _TITLE_CHARS = 240
-#: spans of a Markdown line that are never linked: inline code, links and images (with their text),
-#: bracketed text such as citations, HTML tags and autolinks, attribute lists, bare addresses
-_PROTECTED = re.compile(r"`+[^`]*`+|!?\[[^\]]*\]\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{:[^}]*\}|https?://\S+")
+#: bracketed text as Markdown reads it: escaped characters (`\]` from a title) and one level of nested brackets
+_BRACKETED = r"\[(?:\\.|[^\\\[\]]|\[(?:\\.|[^\\\[\]])*\])*\]"
+#: a link target, with one level of parentheses inside (`https://example.org/a_(b)/c`)
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+#: spans of a Markdown line that are never linked: escaped characters (so that no span starts at an escaped
+#: `[`), inline code, links and images (with their text), bracketed text such as citations, HTML tags and
+#: autolinks, attribute lists, bare addresses
+_PROTECTED = re.compile(r"\\.|`+[^`]*`+|!?" + _BRACKETED + _TARGET + "|" + _BRACKETED
+                        + r"|<[^>]*>|\{:[^}]*\}|https?://\S+")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
