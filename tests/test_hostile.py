@@ -229,6 +229,19 @@ hostile("validate = build", "year 9999", "practices/hostile.yaml",
 hostile("validate = build", "added after review", "practices/hostile.yaml",
         practice("last_reviewed: 2026-01-15", "added: 2026-01-20\nlast_reviewed: 2026-01-15"),
         "added: the record is added (2026-01-20) after its last review (2026-01-15)")
+EVALUATION = """id: hostile
+title: A study of family meetings
+summary: Families were interviewed [@paper2018, p. 5].
+practices: [norway-family-meetings]
+design: qualitative
+outcomes: 5
+references:
+  - key: paper2018
+    pages: "5"
+last_reviewed: 2026-01-15
+"""
+hostile("validate = build", "evaluation outcomes not a list", "evaluations/hostile.yaml", EVALUATION,
+        "evaluations/hostile.yaml:6: outcomes: expected a list, found a number")
 hostile("validate = build", "folder named like a record", "practices/x.yaml/inner.yaml", BASE,
         "practices/x.yaml: folders are not allowed in practices/")
 
