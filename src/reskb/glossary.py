@@ -38,6 +38,7 @@ _TARGET = r"\((?:[^()]|\([^()]*\))*\)"
 _PROTECTED = re.compile(r"\\.|`+[^`]*`+|!?" + _BRACKETED + _TARGET + "|" + _BRACKETED
                         + r"|<[^>]*>|\{:[^}]*\}|https?://\S+")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")  # the line under a heading written as "Title\n====="
 
 
 def forms(record: Record) -> list[str]:
@@ -131,8 +132,9 @@ class TermLinker:
                 continue
             if line.startswith(f"## {HEADINGS['references']}") or line.startswith("## Cite this page"):
                 break  # the reference list and the citation footer
-            if line.lstrip().startswith(("#", "<", "{:")):
-                continue
+            underlined = line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1])
+            if line.lstrip().startswith(("#", "<", "{:")) or underlined:
+                continue  # headings (also those underlined with = or -), HTML, attribute lists
             out, last = [], 0
             for span in _PROTECTED.finditer(line):
                 out += [self.pattern.sub(replace, line[last:span.start()]), span.group(0)]
