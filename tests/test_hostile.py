@@ -708,6 +708,23 @@ def test_glossary_links_stay_out_of_other_links(catalogue, validate, tmp_path, n
         assert not [h for h in links.hrefs if "[" in h or "glossary" in h and "practices" in h], page
 
 
+CLASSES["validate = build"].append("dotted and dotless i")
+
+
+def test_dotted_and_dotless_i_in_a_term_s_word_build(catalogue, validate, tmp_path):
+    """Regular expressions ignore case more widely than casefold(): 'PRACTİCES' and 'practıces' match the term
+    'Practices' without being its key."""
+    (catalogue / "glossary").mkdir()
+    (catalogue / "glossary/hostile-term.yaml").write_text(GLOSSARY_TERM, encoding="utf-8")
+    edit(catalogue / "practices/norway-family-meetings.yaml", "  A fixture practice.", "  PRACTİCES and practıces.")
+    code, out, _ = validate(catalogue)
+    assert code == 0, out
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    html = (tmp_path / "site/practices/norway-family-meetings/index.html").read_text(encoding="utf-8")
+    assert "PRACTİCES and practıces." in html
+
+
 # --- 10. the workflow --------------------------------------------------------------------------------
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))

@@ -114,8 +114,9 @@ class TermLinker:
         fence = ""
 
         def replace(match: re.Match[str]) -> str:
-            record = self.targets[" ".join(match.group(1).split()).casefold()]
-            if record.id in seen or _in_proper_name(match):
+            # the pattern ignores case more widely than casefold() ('İ', 'ı' match 'i'): such a match has no record
+            record = self.targets.get(" ".join(match.group(1).split()).casefold())
+            if record is None or record.id in seen or _in_proper_name(match):
                 return match.group(0)
             seen.add(record.id)
             return f'[{match.group(1)}]({rel(page, f"glossary/{record.id}.md")} "{self.hover[record.id]}")'
