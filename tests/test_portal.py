@@ -149,6 +149,13 @@ def test_home_block_fills_the_marker(catalogue):
     assert page_url("index.md", True) == "./" and page_url("countries/index.md", False) == "countries/index.html"
 
 
+def test_home_count_of_evaluation_studies_links_to_their_list(tmp_path):
+    root = tmp_path / "studies"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    home = expand_home(MARKER, load(root))
+    assert '<a href="evaluations/"><strong>2</strong> evaluation studies</a>' in home
+
+
 def test_finder_words_cover_the_full_text(catalogue):
     cat = load(catalogue)
     norway = words(cat.practices["norway-family-meetings"], cat).split()
