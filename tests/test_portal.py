@@ -120,6 +120,17 @@ def test_record_pages_know_their_list_breadcrumbs_and_neighbours(catalogue):
     assert where["countries/no.md"].previous == "countries/de.md"  # countries in name order
 
 
+def test_evaluation_and_glossary_pages_have_their_place_too(tmp_path):
+    root = tmp_path / "studies"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    where = places(load(root))
+    comparison, interviews = where["evaluations/norway-comparison.md"], where["evaluations/norway-interviews.md"]
+    assert comparison.home == "evaluations/index.md" and comparison.crumbs == (("Evaluations", "evaluations/index.md"),)
+    assert (comparison.next, interviews.previous) == ("evaluations/norway-interviews.md", "evaluations/norway-comparison.md")
+    assert where["glossary/desistance.md"].home == "glossary/index.md"
+    assert where["glossary/desistance.md"].previous == "glossary/case-meetings.md"  # terms in title order
+
+
 def test_site_search_settings_in_front_matter(real):
     pages = build_pages(real)
     record = meta(pages["practices/rotterdam-case-conferences.md"])
