@@ -179,6 +179,13 @@ hostile("attribute values", "quote in the meta description", "practices/harmless
         practice("plan support,", 'plan " http-equiv="refresh" content="0;url=https://evil.example/" support,'), None)
 hostile("attribute values", "link address with attribute syntax", "practices/harmless-link.yaml",
         practice("status: pilot", "status: pilot\nlinks:\n  - url: https://example.org/){:#__config}\n    title: Site"), None)
+# Material's tooltips (content.tooltips) show a link's title as HTML: entities in a title must not become markup
+MARKUP = "&lt;img src=x onerror=alert&lpar;1&rpar;&gt;"
+hostile("attribute values", "markup in a link title", "practices/harmless-link-title.yaml",
+        description(f'See [the report](https://example.org/r "{MARKUP}").'), None)
+hostile("attribute values", "markup in a glossary definition", "glossary/harmless-term.yaml",
+        f"id: hostile\nterm: Fixture\ndefinition: A word of the fixtures {MARKUP} [@paper2018, p. 5].\n"
+        'references:\n  - key: paper2018\n    pages: "5"\nlast_reviewed: 2026-01-15\n', None)
 
 # 4. no file from outside the records reaches the site
 hostile("file disclosure", "snippet in a text field", "practices/hostile.yaml", description('--8<-- ".git/config"'),
@@ -350,7 +357,8 @@ def hostile_site(tmp_path_factory) -> Path:
     (root / ".git").mkdir()
     (root / ".git/config").write_text(f"[http]\n  extraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + SNIPPETS, encoding="utf-8")
+    tooltips = config.read_text(encoding="utf-8").replace("  font: false\n", "  font: false\n  features: [content.tooltips]\n")
+    config.write_text(tooltips + SNIPPETS, encoding="utf-8")  # the site's tooltips, which show titles as HTML
     for _, target, content, _ in HARMLESS:
         write_case(root, target, content)
     before = set(tmp.rglob("*"))
@@ -421,6 +429,25 @@ def test_no_theme_id_handler_or_http_equiv_from_contributor_text(hostile_site):
     assert "config" in heading.ids  # the heading keeps an anchor, just not the theme's
 
 
+def test_titles_hold_no_markup(hostile_site):
+    """Material's tooltips show a title attribute as HTML: no title from contributor text holds a '<'."""
+    titles = _Titles()
+    for page in harmless_pages(hostile_site):
+        titles.feed(page.read_text(encoding="utf-8"))
+    assert not [t for t in titles.values if "<" in t]
+    assert "img src=x onerror=alert(1)" in titles.values  # the link keeps its title, as text
+    assert "A word of the fixtures img src=x onerror=alert(1)." in titles.values  # the glossary term is linked
+
+
+class _Titles(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        self.values += [value or "" for name, value in attrs if name == "title"]
+
+
 def test_quotes_in_meta_description_stay_inside_the_attribute(hostile_site):
     meta = attributes(hostile_site / "practices/harmless-meta/index.html").meta
     description = next(m for m in meta if m.get("name") == "description")
@@ -466,6 +493,9 @@ def test_script_never_runs_in_a_browser(hostile_site, browser):
             assert tab.url == url, "redirected"
             for element in tab.locator("article :is(a, p, h2, li, td, code):visible").all()[:15]:
                 element.hover(timeout=2000)
+            for element in tab.locator("article a[title]:not(.headerlink):visible").all():  # tooltips
+                element.hover(timeout=2000)
+                tab.wait_for_timeout(100)
             for _ in range(8):
                 tab.keyboard.press("Tab")
             tab.wait_for_timeout(100)
