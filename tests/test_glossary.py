@@ -78,6 +78,21 @@ def test_linker_skips_headings_links_code_citations_and_references():
     assert out[-1] == "desistance"
 
 
+def test_linker_skips_underlined_headings():
+    class Term:
+        id, kind, title = "desistance", "glossary", "Desistance"
+        data = {"term": "Desistance", "definition": "Stopping.", "references": []}
+
+    class Cat:
+        glossary = {"desistance": Term()}
+        references: dict = {}
+
+    page = "Paths to desistance\n===================\n\nA desistance heading\n---\n\nThen desistance in text."
+    out = TermLinker(Cat()).link_page(page, "practices/p.md").splitlines()  # type: ignore[arg-type]
+    assert out[:6] == page.splitlines()[:6]
+    assert out[6] == 'Then [desistance](../glossary/desistance.md "Stopping.") in text.'
+
+
 def test_glossary_page_term_pages_and_data(studies):
     catalogue = load(studies)
     pages = build_pages(catalogue)

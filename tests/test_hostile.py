@@ -179,6 +179,13 @@ hostile("attribute values", "quote in the meta description", "practices/harmless
         practice("plan support,", 'plan " http-equiv="refresh" content="0;url=https://evil.example/" support,'), None)
 hostile("attribute values", "link address with attribute syntax", "practices/harmless-link.yaml",
         practice("status: pilot", "status: pilot\nlinks:\n  - url: https://example.org/){:#__config}\n    title: Site"), None)
+# Material's tooltips (content.tooltips) show a link's title as HTML: entities in a title must not become markup
+MARKUP = "&lt;img src=x onerror=alert&lpar;1&rpar;&gt;"
+hostile("attribute values", "markup in a link title", "practices/harmless-link-title.yaml",
+        description(f'See [the report](https://example.org/r "{MARKUP}").'), None)
+hostile("attribute values", "markup in a glossary definition", "glossary/harmless-term.yaml",
+        f"id: hostile\nterm: Fixture\ndefinition: A word of the fixtures {MARKUP} [@paper2018, p. 5].\n"
+        'references:\n  - key: paper2018\n    pages: "5"\nlast_reviewed: 2026-01-15\n', None)
 
 # 4. no file from outside the records reaches the site
 hostile("file disclosure", "snippet in a text field", "practices/hostile.yaml", description('--8<-- ".git/config"'),
@@ -229,6 +236,19 @@ hostile("validate = build", "year 9999", "practices/hostile.yaml",
 hostile("validate = build", "added after review", "practices/hostile.yaml",
         practice("last_reviewed: 2026-01-15", "added: 2026-01-20\nlast_reviewed: 2026-01-15"),
         "added: the record is added (2026-01-20) after its last review (2026-01-15)")
+EVALUATION = """id: hostile
+title: A study of family meetings
+summary: Families were interviewed [@paper2018, p. 5].
+practices: [norway-family-meetings]
+design: qualitative
+outcomes: 5
+references:
+  - key: paper2018
+    pages: "5"
+last_reviewed: 2026-01-15
+"""
+hostile("validate = build", "evaluation outcomes not a list", "evaluations/hostile.yaml", EVALUATION,
+        "evaluations/hostile.yaml:6: outcomes: expected a list, found a number")
 hostile("validate = build", "folder named like a record", "practices/x.yaml/inner.yaml", BASE,
         "practices/x.yaml: folders are not allowed in practices/")
 
@@ -337,7 +357,8 @@ def hostile_site(tmp_path_factory) -> Path:
     (root / ".git").mkdir()
     (root / ".git/config").write_text(f"[http]\n  extraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + SNIPPETS, encoding="utf-8")
+    tooltips = config.read_text(encoding="utf-8").replace("  font: false\n", "  font: false\n  features: [content.tooltips]\n")
+    config.write_text(tooltips + SNIPPETS, encoding="utf-8")  # the site's tooltips, which show titles as HTML
     for _, target, content, _ in HARMLESS:
         write_case(root, target, content)
     before = set(tmp.rglob("*"))
@@ -408,6 +429,25 @@ def test_no_theme_id_handler_or_http_equiv_from_contributor_text(hostile_site):
     assert "config" in heading.ids  # the heading keeps an anchor, just not the theme's
 
 
+def test_titles_hold_no_markup(hostile_site):
+    """Material's tooltips show a title attribute as HTML: no title from contributor text holds a '<'."""
+    titles = _Titles()
+    for page in harmless_pages(hostile_site):
+        titles.feed(page.read_text(encoding="utf-8"))
+    assert not [t for t in titles.values if "<" in t]
+    assert "img src=x onerror=alert(1)" in titles.values  # the link keeps its title, as text
+    assert "A word of the fixtures img src=x onerror=alert(1)." in titles.values  # the glossary term is linked
+
+
+class _Titles(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        self.values += [value or "" for name, value in attrs if name == "title"]
+
+
 def test_quotes_in_meta_description_stay_inside_the_attribute(hostile_site):
     meta = attributes(hostile_site / "practices/harmless-meta/index.html").meta
     description = next(m for m in meta if m.get("name") == "description")
@@ -453,6 +493,9 @@ def test_script_never_runs_in_a_browser(hostile_site, browser):
             assert tab.url == url, "redirected"
             for element in tab.locator("article :is(a, p, h2, li, td, code):visible").all()[:15]:
                 element.hover(timeout=2000)
+            for element in tab.locator("article a[title]:not(.headerlink):visible").all():  # tooltips
+                element.hover(timeout=2000)
+                tab.wait_for_timeout(100)
             for _ in range(8):
                 tab.keyboard.press("Tab")
             tab.wait_for_timeout(100)
@@ -639,6 +682,77 @@ def test_the_build_refuses_what_validate_reports_without_a_traceback(catalogue, 
     write_case(catalogue, target, content)
     result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+GLOSSARY_TERM = """id: hostile-term
+term: Practices
+definition: A term whose form is also a word of the site's addresses [@paper2018, p. 5].
+references:
+  - key: paper2018
+    pages: "5"
+last_reviewed: 2026-01-15
+"""
+LINKED_TEXTS = {  # where the glossary linker once wrote a link into another link's address or text
+    "bracket in a linked title": ("title: Family meetings in Norway", "title: Family meetings in Norway [pilot]"),
+    "parentheses in an address": ("  A fixture practice.", "  See [the site](https://example.org/a_(b)/practices)."),
+    "brackets in link text": ("  A fixture practice.", "  See [a [b] practices](https://example.org/x)."),
+}
+CLASSES["validate = build"] += list(LINKED_TEXTS)
+
+
+class _NestedLinks(HTMLParser):
+    """Addresses of every link, and links inside links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.nested = 0
+        self._open = 0
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        if tag == "a":
+            self.nested += self._open > 0
+            self._open += 1
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):  # noqa: ANN001
+        if tag == "a":
+            self._open = max(0, self._open - 1)
+
+
+@pytest.mark.parametrize("name", list(LINKED_TEXTS))
+def test_glossary_links_stay_out_of_other_links(catalogue, validate, tmp_path, name):
+    (catalogue / "glossary").mkdir()
+    (catalogue / "glossary/hostile-term.yaml").write_text(GLOSSARY_TERM, encoding="utf-8")
+    edit(catalogue / "practices/norway-family-meetings.yaml", *LINKED_TEXTS[name])
+    code, out, _ = validate(catalogue)
+    assert code == 0, out
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr  # no broken link from a link written into an address
+    for page in ("practices/norway-family-meetings", "topics/family-support", "challenges/stigma"):
+        html = (tmp_path / "site" / page / "index.html").read_text(encoding="utf-8")
+        assert "](../glossary/" not in html, page  # no link syntax shown as text
+        links = _NestedLinks()
+        links.feed(html)
+        assert links.nested == 0, page
+        assert not [h for h in links.hrefs if "[" in h or "glossary" in h and "practices" in h], page
+
+
+CLASSES["validate = build"].append("dotted and dotless i")
+
+
+def test_dotted_and_dotless_i_in_a_term_s_word_build(catalogue, validate, tmp_path):
+    """Regular expressions ignore case more widely than casefold(): 'PRACTİCES' and 'practıces' match the term
+    'Practices' without being its key."""
+    (catalogue / "glossary").mkdir()
+    (catalogue / "glossary/hostile-term.yaml").write_text(GLOSSARY_TERM, encoding="utf-8")
+    edit(catalogue / "practices/norway-family-meetings.yaml", "  A fixture practice.", "  PRACTİCES and practıces.")
+    code, out, _ = validate(catalogue)
+    assert code == 0, out
+    result = build_site(catalogue / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    html = (tmp_path / "site/practices/norway-family-meetings/index.html").read_text(encoding="utf-8")
+    assert "PRACTİCES and practıces." in html
 
 
 # --- 10. the workflow --------------------------------------------------------------------------------

@@ -120,6 +120,17 @@ def test_record_pages_know_their_list_breadcrumbs_and_neighbours(catalogue):
     assert where["countries/no.md"].previous == "countries/de.md"  # countries in name order
 
 
+def test_evaluation_and_glossary_pages_have_their_place_too(tmp_path):
+    root = tmp_path / "studies"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    where = places(load(root))
+    comparison, interviews = where["evaluations/norway-comparison.md"], where["evaluations/norway-interviews.md"]
+    assert comparison.home == "evaluations/index.md" and comparison.crumbs == (("Evaluations", "evaluations/index.md"),)
+    assert (comparison.next, interviews.previous) == ("evaluations/norway-interviews.md", "evaluations/norway-comparison.md")
+    assert where["glossary/desistance.md"].home == "glossary/index.md"
+    assert where["glossary/desistance.md"].previous == "glossary/case-meetings.md"  # terms in title order
+
+
 def test_site_search_settings_in_front_matter(real):
     pages = build_pages(real)
     record = meta(pages["practices/rotterdam-case-conferences.md"])
@@ -147,6 +158,13 @@ def test_home_block_fills_the_marker(catalogue):
     offline = expand_home(MARKER, cat, directory_urls=False)
     assert 'action="finder.html"' in offline and 'href="topics/family-support.html"' in offline
     assert page_url("index.md", True) == "./" and page_url("countries/index.md", False) == "countries/index.html"
+
+
+def test_home_count_of_evaluation_studies_links_to_their_list(tmp_path):
+    root = tmp_path / "studies"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    home = expand_home(MARKER, load(root))
+    assert '<a href="evaluations/"><strong>2</strong> evaluation studies</a>' in home
 
 
 def test_finder_words_cover_the_full_text(catalogue):

@@ -67,13 +67,18 @@ def derived_status(studies: list[Record]) -> str | None:
     it at 'evaluated-findings-unavailable'."""
     if not studies:
         return None
-    outcomes = [(s.data.get("design"), o) for s in studies for o in s.data.get("outcomes") or []
+    outcomes = [(s.data.get("design"), o) for s in studies for o in _list(s.data.get("outcomes"))
                 if isinstance(o, dict) and isinstance(o.get("direction"), str) and o["direction"] != "not-reported"]
     directions = {o["direction"] for design, o in outcomes
                   if design in EFFECT_DESIGNS and o.get("measure") in EFFECT_MEASURES}
     if directions:
         return _STATUS_OF_DIRECTION.get(directions.pop(), "evaluated-mixed") if len(directions) == 1 else "evaluated-mixed"
     return "evaluated-effects-not-measured" if outcomes else "evaluated-findings-unavailable"
+
+
+def _list(value: Any) -> list[Any]:
+    """A field the schema wants as a list, or nothing: the validator runs this before a record is known to be valid."""
+    return value if isinstance(value, list) else []
 
 
 def designs_of(catalogue: Catalogue, practice_id: str) -> list[str]:

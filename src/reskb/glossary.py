@@ -28,10 +28,17 @@ if TYPE_CHECKING:
 INDEX_PAGE = "glossary/index.md"
 DATA_JSON = "data/glossary.json"
 _TITLE_CHARS = 240
-#: spans of a Markdown line that are never linked: inline code, links and images (with their text),
-#: bracketed text such as citations, HTML tags and autolinks, attribute lists, bare addresses
-_PROTECTED = re.compile(r"`+[^`]*`+|!?\[[^\]]*\]\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{:[^}]*\}|https?://\S+")
+#: bracketed text as Markdown reads it: escaped characters (`\]` from a title) and one level of nested brackets
+_BRACKETED = r"\[(?:\\.|[^\\\[\]]|\[(?:\\.|[^\\\[\]])*\])*\]"
+#: a link target, with one level of parentheses inside (`https://example.org/a_(b)/c`)
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+#: spans of a Markdown line that are never linked: escaped characters (so that no span starts at an escaped
+#: `[`), inline code, links and images (with their text), bracketed text such as citations, HTML tags and
+#: autolinks, attribute lists, bare addresses
+_PROTECTED = re.compile(r"\\.|`+[^`]*`+|!?" + _BRACKETED + _TARGET + "|" + _BRACKETED
+                        + r"|<[^>]*>|\{:[^}]*\}|https?://\S+")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")  # the line under a heading written as "Title\n====="
 
 
 def forms(record: Record) -> list[str]:
@@ -107,8 +114,9 @@ class TermLinker:
         fence = ""
 
         def replace(match: re.Match[str]) -> str:
-            record = self.targets[" ".join(match.group(1).split()).casefold()]
-            if record.id in seen or _in_proper_name(match):
+            # the pattern ignores case more widely than casefold() ('İ', 'ı' match 'i'): such a match has no record
+            record = self.targets.get(" ".join(match.group(1).split()).casefold())
+            if record is None or record.id in seen or _in_proper_name(match):
                 return match.group(0)
             seen.add(record.id)
             return f'[{match.group(1)}]({rel(page, f"glossary/{record.id}.md")} "{self.hover[record.id]}")'
@@ -125,8 +133,9 @@ class TermLinker:
                 continue
             if line.startswith(f"## {HEADINGS['references']}") or line.startswith("## Cite this page"):
                 break  # the reference list and the citation footer
-            if line.lstrip().startswith(("#", "<", "{:")):
-                continue
+            underlined = line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1])
+            if line.lstrip().startswith(("#", "<", "{:")) or underlined:
+                continue  # headings (also those underlined with = or -), HTML, attribute lists
             out, last = [], 0
             for span in _PROTECTED.finditer(line):
                 out += [self.pattern.sub(replace, line[last:span.start()]), span.group(0)]

@@ -41,7 +41,7 @@ def home_block(cat: Catalogue, directory_urls: bool = True, offline_zip: bool = 
               (len(cat.countries), "countries", url("countries/index.md")),
               (len(cat.references), "sources", url("bibliography.md"))]
     if evaluations:
-        counts.insert(2, (len(evaluations), "evaluation studies", url("practices/index.md")))
+        counts.insert(2, (len(evaluations), "evaluation studies", url("evaluations/index.md")))
     out = [f'<form class="reskb-home-search" action="{escape(url("finder.md"))}" method="get" role="search" '
            'aria-label="Find practices">'
            '<label for="reskb-home-q" class="reskb-visually-hidden">Words to find in every practice</label>'

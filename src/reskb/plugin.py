@@ -70,7 +70,11 @@ def sanitise(html: str, trusted: list[str] | None = None) -> str:
 
 
 def _no_theme_ids(tag: str, attribute: str, value: str) -> str | None:
-    """Drop an id the theme uses (Material reads its configuration from the first `#__config`)."""
+    """Drop an id the theme uses (Material reads its configuration from the first `#__config`). A title loses
+    '<' and '>': Material's tooltips (content.tooltips) show it as HTML, so `&lt;img onerror=...&gt;` written
+    in a link title or a glossary definition would otherwise run on hover."""
+    if attribute == "title":
+        return value.replace("<", "").replace(">", "")
     return None if attribute == "id" and is_theme_id(value) else value
 
 

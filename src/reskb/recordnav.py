@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from .catalogue import Catalogue, country_name
 from .catalogue import title_key as by_title
 
-PRACTICES, TOPICS, CHALLENGES, COUNTRIES, COMPARE = (
-    "practices/index.md", "topics/index.md", "challenges/index.md", "countries/index.md", "compare/index.md")
+PRACTICES, TOPICS, CHALLENGES, COUNTRIES, COMPARE, EVALUATIONS, GLOSSARY = (
+    "practices/index.md", "topics/index.md", "challenges/index.md", "countries/index.md", "compare/index.md",
+    "evaluations/index.md", "glossary/index.md")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def places(cat: Catalogue, group_pages: list[tuple[str, str]] | None = None) -> 
         first = p.data["countries"][0]
         crumbs[f"practices/{p.id}.md"] = (("Practices", PRACTICES), (country_name(first), f"countries/{first.lower()}.md"))
     out.update(_sequence(list(crumbs), PRACTICES, crumbs))
-    for kind, home, name in (("topic", TOPICS, "Topics"), ("challenge", CHALLENGES, "Challenges")):
+    for kind, home, name in (("topic", TOPICS, "Topics"), ("challenge", CHALLENGES, "Challenges"),
+                             ("evaluation", EVALUATIONS, "Evaluations"), ("glossary", GLOSSARY, "Glossary")):
         paths = [f"{home.split('/')[0]}/{r.id}.md" for r in sorted(cat.records[kind].values(), key=by_title)]
         out.update(_sequence(paths, home, {path: ((name, home),) for path in paths}))
     paths = [f"countries/{code.lower()}.md" for code in cat.countries]
