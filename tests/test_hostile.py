@@ -422,7 +422,10 @@ def test_no_theme_id_handler_or_http_equiv_from_contributor_text(hostile_site):
         found = attributes(page)
         assert found.ids.count("__config") == 1, page  # the theme's own, and only that
         assert not [i for i in found.ids if i.startswith("__") and i not in ("__config", "__drawer", "__search")
-                    and not i.startswith(("__nav", "__toc", "__palette", "__consent"))], page
+                    and not i.startswith(("__nav", "__toc", "__palette", "__consent"))
+                    and not re.fullmatch(r"__tabbed_1_\d+", i)], page
+        # the only content tabs are the page's own "Cite this page" set (numbered 1 by pymdownx.tabbed)
+        assert {i.split("_")[3] for i in found.ids if i.startswith("__tabbed_")} <= {"1"}, page
         assert not {n for n in found.names if n.startswith("on")}, page
         assert "http-equiv" not in found.names and "style" not in found.names, page
     heading = attributes(hostile_site / "practices/harmless-heading/index.html")
