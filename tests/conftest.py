@@ -15,6 +15,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 REPO = Path(__file__).resolve().parent.parent
 #: the seed catalogue, frozen: fixed facts and numbers about a realistic catalogue (see its README)
 SEED = REPO / "tests" / "fixtures" / "seed"
+#: a small catalogue with evaluation studies and glossary terms
+STUDIES = REPO / "tests" / "fixtures" / "studies"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,6 +34,23 @@ def catalogue(tmp_path: Path) -> Path:
     root = tmp_path / "catalogue"
     shutil.copytree(FIXTURE, root)
     return root
+
+
+@pytest.fixture
+def studies(tmp_path: Path) -> Path:
+    """A copy of the fixture catalogue with evaluation studies and glossary terms (tests/fixtures/studies)."""
+    root = tmp_path / "studies"
+    shutil.copytree(STUDIES, root)
+    return root
+
+
+def load_valid(root: Path):  # noqa: ANN201 - a Catalogue; imported lazily by the tests
+    """The catalogue under `root`, which must have no errors."""
+    from reskb.validate import load_catalogue
+
+    catalogue, problems = load_catalogue(root)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return catalogue
 
 
 @pytest.fixture

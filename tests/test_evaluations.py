@@ -4,12 +4,10 @@ on the `studies` fixture catalogue (two studies of one practice, none of the oth
 import csv
 import io
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import STUDIES, edit, load_valid
 from reskb.cli import main
 from reskb.csv_export import practices_rows
 from reskb.evaluations import DATA_CSV, DATA_JSON, designs_of, strongest_design, studies_of
@@ -18,21 +16,11 @@ from reskb.pages import build_downloads, build_pages
 from reskb.search import SearchIndex, ensure_index
 from reskb.validate import load_catalogue
 
-STUDIES = Path(__file__).parent / "fixtures" / "studies"
 STUDY = "evaluations/norway-interviews.yaml"
 
 
-@pytest.fixture
-def studies(tmp_path: Path) -> Path:
-    root = tmp_path / "studies"
-    shutil.copytree(STUDIES, root)
-    return root
 
-
-def load(root):
-    catalogue, problems = load_catalogue(root)
-    assert not [p for p in problems if p.severity == "error"], problems
-    return catalogue
+load = load_valid
 
 
 def test_fixture_is_valid_and_indexes_studies_by_practice(studies, validate):

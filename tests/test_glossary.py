@@ -1,33 +1,20 @@
 """Glossary terms: checks, the glossary page, term pages, and the first use of a term linked on record pages."""
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, load_valid
 from reskb.cli import main
 from reskb.glossary import DATA_JSON, TermLinker
 from reskb.pages import build_downloads, build_pages
 from reskb.search import SearchIndex, ensure_index
-from reskb.validate import load_catalogue
 
-STUDIES = Path(__file__).parent / "fixtures" / "studies"
 TERM = "glossary/desistance.yaml"
 
 
-@pytest.fixture
-def studies(tmp_path: Path) -> Path:
-    root = tmp_path / "studies"
-    shutil.copytree(STUDIES, root)
-    return root
 
-
-def load(root):
-    catalogue, problems = load_catalogue(root)
-    assert not [p for p in problems if p.severity == "error"], problems
-    return catalogue
+load = load_valid
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
