@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from site_fixtures import ARTIFACTS
+from site_fixtures import ARTIFACTS, _page
 from sitecheck import build_site
 
 pytest.importorskip("playwright.sync_api")
@@ -51,25 +51,13 @@ def portal_server(portal_site):
 
 @pytest.fixture(params=list(WIDTHS))
 def tab(request, browser, portal_server):
-    """A page at one width that records console errors and aborts (and records) requests to other hosts."""
-    context = browser.new_context(viewport=WIDTHS[request.param])
-    page = context.new_page()
+    """A page at one width that records console errors and aborts (and records) requests to other hosts
+    (file:// pages of the offline edition are this machine's own)."""
+    pages = _page(browser, portal_server, WIDTHS[request.param])
+    page = next(pages)
     page.width_name = request.param
-    page.console_errors, page.foreign_requests = [], []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    local = urlsplit(portal_server).netloc
-
-    def route(r):
-        parts = urlsplit(r.request.url)
-        if parts.scheme != "file" and parts.netloc != local:
-            page.foreign_requests.append(r.request.url)
-            return r.abort()
-        return r.continue_()
-
-    page.route("**/*", route)
     yield page
-    context.close()
+    next(pages, None)  # closes the context
 
 
 def shoot(page, name: str) -> None:
