@@ -54,11 +54,13 @@ def synthetic_catalogue(root: Path, practices: int, seed: int = 1) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--practices", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=20, help="times each query runs")
+    parser.add_argument("--rounds", type=int, default=20, help="times each query runs (at least 2: the first is reported apart)")
     parser.add_argument("--related", action="store_true", help="also time related practices for every practice")
     parser.add_argument("--generator", choices=("copies", "bench"), default="copies",
                         help="copies of the real records (default) or scripts/bench.py's generated catalogue")
     args = parser.parse_args()
+    if args.rounds < 2:
+        parser.error("--rounds must be at least 2: the first round (postings read from disk) is reported on its own")
     sys.path.insert(0, str(REPO / "src"))
     from reskb.search import ensure_index, open_index, related_practices, search
     from reskb.validate import has_errors, load_catalogue
