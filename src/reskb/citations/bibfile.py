@@ -77,7 +77,7 @@ def _chunks(text: str) -> list[_Chunk]:
         limit = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         opener = text[match.end() - 1]
         closer = "}" if opener == "{" else ")"
-        depth, pos, in_quotes = 0, match.end() - 1, False
+        depth, pos = 0, match.end() - 1
         end = None
         while pos < limit:
             char = text[pos]
@@ -88,9 +88,7 @@ def _chunks(text: str) -> list[_Chunk]:
                 depth += 1
             elif char == "}":
                 depth -= 1
-            elif char == '"' and depth == 1 and opener == "{":
-                in_quotes = not in_quotes
-            if (char == closer and depth == 0 and closer == "}") or (closer == ")" and char == ")" and depth == 0):
+            if char == closer and depth == 0:
                 end = pos + 1
                 break
             pos += 1
