@@ -120,29 +120,24 @@ def _too_large(shown: str, line: int) -> Problem:
                    "write the text out instead of building it from macros that repeat each other")
 
 
-def field_line(text: str, entry_line: int, field: str) -> int:
-    """Line of `field = ` within the entry that starts at entry_line (the entry's line if not found)."""
-    start = sum(len(line) for line in text.splitlines(keepends=True)[: entry_line - 1])
-    match = re.compile(rf"(?im)(?:^|[,{{])\s*{re.escape(field)}\s*=").search(text, start)
-    return _line(text, match.end()) if match else entry_line
-
-
-def url_problems(key: str, fields: dict[str, str], path: str, entry_line: int, text: str) -> Iterator[Problem]:
-    """Every address in an entry: http(s) only, with no quotes, spaces, angle brackets or control characters."""
+def url_problems(key: str, fields: dict[str, str], path: str, entry_line: int,
+                 field_lines: dict[str, int]) -> Iterator[Problem]:
+    """Every address in an entry: http(s) only, with no quotes, spaces, angle brackets or control characters.
+    `field_lines` gives the file line of each field by its lower-case name (the entry's line if missing)."""
     for name, value in fields.items():
         lower = name.lower()
         found = [value.strip()] if lower == "url" and value.strip() else []
         found += _LATEX_URL.findall(value)
         for url in found:
             if not _URL.match(url.strip()):
-                yield Problem(path, field_line(text, entry_line, name), lower,
+                yield Problem(path, field_lines.get(name.lower(), entry_line), lower,
                               f"'{url[:60]}' is not an http(s) address",
                               "write a full address starting with https://, with no spaces, quotes or < >; "
                               "encode such characters as %20, %22, %3C, %3E")
         if lower == "doi" and value.strip():
             doi = _DOI_PREFIX.sub("", value.strip())
             if not _DOI.match(doi):
-                yield Problem(path, field_line(text, entry_line, name), "doi", f"'{value.strip()[:60]}' is not a DOI",
+                yield Problem(path, field_lines.get(name.lower(), entry_line), "doi", f"'{value.strip()[:60]}' is not a DOI",
                               "write the DOI alone, e.g. doi = {10.1080/10683160410001662744}, with no spaces or quotes")
     if _UNSAFE_KEY.search(key) or key.startswith("__"):
         yield Problem(path, entry_line, "", f"the key '{key[:60]}' cannot be used as a page anchor",

@@ -258,7 +258,6 @@ def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) 
         problems += bib.problems
         strings += bib.strings
         catalogue.broken_references |= bib.broken_keys
-        text = path.read_text(encoding="utf-8-sig", errors="replace") if bib.references else ""
         for ref in bib.references:
             if len(catalogue.references) >= MAX_ENTRIES:
                 problems.append(too_many_entries(shown, ref.line))
@@ -270,7 +269,8 @@ def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) 
                 continue
             lowered[ref.key.lower()] = ref
             problems += list(_check_reference(ref))
-            problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line, text))
+            problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line,
+                                          {f.name: f.line for f in ref.fields}))
             catalogue.references[ref.key] = ref
     return strings
 
