@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from .bibfile import Reference
+from .proper_nouns import protect_title_case
 
 TITLE_FIELDS = ("title", "subtitle", "booktitle", "booksubtitle", "maintitle", "mainsubtitle")
 _VALUE = re.compile(r"(=\s*\{)(?P<value>.*)\}\s*,?\s*$", re.DOTALL)
@@ -54,9 +55,10 @@ def looks_sentence_case(value: str) -> bool:
     return capitalised * 3 < len(words)
 
 
-def protect(value: str) -> str:
+def protect(value: str, authors: frozenset[str] = frozenset()) -> str:
+    """Sentence case: every capitalised word braced; Title Case: its proper nouns (proper_nouns)."""
     if not looks_sentence_case(value):
-        return value
+        return protect_title_case(value, authors)
     out, last = [], 0
     for match in _depth_zero_words(value):
         out += [value[last:match.start()], "{", match.group(1), "}"]
@@ -69,7 +71,9 @@ def for_pandoc(ref: Reference) -> str:
     and BibTeX publishers read as one name."""
     language = ref.entry.fields.get("langid", ref.entry.fields.get("language", "")).lower()
     bibtex_style = not any(f.name in _BIBLATEX_ONLY for f in ref.fields)
-    changes = {name: protect for name in TITLE_FIELDS} if language in _ENGLISH else {}
+    authors = frozenset(re.sub(r"[{}]", "", part) for people in ref.entry.persons.values() for person in people
+                        for part in person.last_names)
+    changes = {name: lambda value: protect(value, authors) for name in TITLE_FIELDS} if language in _ENGLISH else {}
     if bibtex_style:
         changes.update({name: lambda value: "{" + value + "}" if " and " in value else value for name in LITERAL_LISTS})
     raw = ref.raw
