@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..problems import Problem
 from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
-from .fields import QUIET, SHOWN, TYPES, is_private
+from .fields import QUIET, SHOWN, TYPES, UNSHOWN_IN_TYPE, is_private
 from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
 from .pandoc import PandocError, bibtex_to_csl
 from .pandoc_input import for_pandoc
@@ -57,8 +57,14 @@ def _unshown(ref: Reference):  # type: ignore[no-untyped-def]
         yield Problem(ref.path, ref.line, ref.key, f"the entry type @{kind} is not one the citation style (APA 7) can "
                       "show; it is formatted as a generic document", "use a standard type such as @book, @article, "
                       "@report, @online or @misc", "warning")
+    unshown = UNSHOWN_IN_TYPE.get(kind, frozenset())
     for fld in ref.fields:
-        if fld.name not in SHOWN and fld.name not in QUIET and not is_private(fld.name) and fld.name != "eid":
+        if fld.name in unshown:
+            yield Problem(ref.path, fld.line, fld.name, f"the field '{fld.name}' of '{ref.key}' (an @{kind}) is not "
+                          f"shown by the citation style (APA 7), which has no place for an {kind}'s {fld.name}; it "
+                          "stays in the exports", "move what readers need into note = {...}, or remove the field",
+                          "warning")
+        elif fld.name not in SHOWN and fld.name not in QUIET and not is_private(fld.name) and fld.name != "eid":
             yield Problem(ref.path, fld.line, fld.name, f"the field '{fld.name}' of '{ref.key}' is not shown by the "
                           "citation style (APA 7); it stays in the exports", "move what readers need into note = {...}, "
                           "or remove the field", "warning")

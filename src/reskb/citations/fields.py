@@ -20,10 +20,15 @@ title subtitle titleaddon shorttitle booktitle booksubtitle booktitleaddon maint
 journal journaltitle journalsubtitle shortjournal issuetitle issuesubtitle series volume volumes number issue
 pages chapter edition version type howpublished note addendum pubstate
 publisher institution school organization address location venue eventtitle eventdate
-date year month urldate origdate origyear origpublisher origlocation origtitle
+date year month urldate origdate origyear origtitle
 url doi eprint eprinttype eprintclass archiveprefix primaryclass
 crossref language langid
 """.split())
+
+#: fields that APA 7 has no place for in one entry type, though pandoc would show them: an article's
+#: series ("New Series", "3rd Series") would be appended to the journal's name; they are left out of
+#: what pandoc reads, with a warning (the exports keep them)
+UNSHOWN_IN_TYPE = {"article": frozenset({"series"})}
 
 #: bookkeeping that no style prints and that exports keep (identifiers, sorting and indexing hints)
 QUIET = frozenset("""

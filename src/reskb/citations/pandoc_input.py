@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from .bibfile import Reference
+from .fields import UNSHOWN_IN_TYPE
 from .proper_nouns import protect_title_case
 
 TITLE_FIELDS = ("title", "subtitle", "booktitle", "booksubtitle", "maintitle", "mainsubtitle")
@@ -76,8 +77,12 @@ def for_pandoc(ref: Reference) -> str:
     changes = {name: lambda value: protect(value, authors) for name in TITLE_FIELDS} if language in _ENGLISH else {}
     if bibtex_style:
         changes.update({name: lambda value: "{" + value + "}" if " and " in value else value for name in LITERAL_LISTS})
+    unshown = UNSHOWN_IN_TYPE.get(ref.entry.type.lower(), frozenset())
     raw = ref.raw
-    for fld in sorted((f for f in ref.fields if f.name in changes), key=lambda f: -f.start):
+    for fld in sorted((f for f in ref.fields if f.name in changes or f.name in unshown), key=lambda f: -f.start):
+        if fld.name in unshown:  # left out of what pandoc reads (a warning says so); the exports keep it
+            raw = raw[:fld.start] + raw[fld.end:]
+            continue
         text = raw[fld.start:fld.end]
         match = _VALUE.search(text)
         if match:
