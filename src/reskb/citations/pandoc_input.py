@@ -21,7 +21,8 @@ from .bibfile import Reference
 from .fields import UNSHOWN_IN_TYPE
 from .proper_nouns import protect_title_case
 
-TITLE_FIELDS = ("title", "subtitle", "booktitle", "booksubtitle", "maintitle", "mainsubtitle")
+TITLE_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "booksubtitle", "booktitleaddon", "maintitle", "mainsubtitle",
+                "maintitleaddon")
 _VALUE = re.compile(r"(=\s*\{)(?P<value>.*)\}\s*,?\s*$", re.DOTALL)
 _WORD = re.compile(r"(?<![\w\\{])([A-Z][\w'’-]*)")
 LITERAL_LISTS = ("publisher", "institution", "organization", "school")

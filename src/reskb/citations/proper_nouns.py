@@ -45,7 +45,8 @@ _PREFIXES = ("de", "re", "un", "non", "anti", "counter", "pre", "post", "ex", "d
              "multi", "self", "semi", "sub", "super", "trans", "co", "cross", "mega", "micro", "macro", "neo", "pro")
 _SUFFIXES = ("s", "es", "ed", "ing", "ly", "ness", "ism", "isms", "ist", "ists", "isation", "isations", "ization",
              "izations", "ise", "ised", "ize", "ized", "al", "ally", "ity", "ities", "er", "ers")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+_LETTERS = r"[^\W\d_](?:[^\W\d_]|['’])*"
+_TOKEN = re.compile(_LETTERS + "(?:-" + _LETTERS + ")*")
 
 
 @cache
@@ -126,18 +127,18 @@ def protect_title_case(value: str, authors: frozenset[str] = frozenset()) -> str
         return value
     depth_at = _depths(value)
     tokens = [m for m in _TOKEN.finditer(value) if depth_at[m.start()] == 0 and _standalone(value, m)]
-    parts: list[list[tuple[int, int, str]]] = []  # per token: its hyphen-separated parts (start, end, text)
+    parts: list[list[tuple[int, str]]] = []  # per token: its hyphen-separated parts (start, text)
     for m in tokens:
         pieces, pos = [], m.start()
         for piece in m.group().split("-"):
-            pieces.append((pos, pos + len(piece), piece))
+            pieces.append((pos, piece))
             pos += len(piece) + 1
         parts.append(pieces)
-    braced = [[p[2][:1].isupper() and is_name(p[2], authors) for p in pieces] for pieces in parts]
+    braced = [[text[:1].isupper() and is_name(text, authors) for _, text in pieces] for pieces in parts]
     _join_names(value, tokens, parts, braced)
     out, last = [], 0
     for pieces, flags in zip(parts, braced, strict=True):
-        for (start, end, text), flag in zip(pieces, flags, strict=True):
+        for (start, text), flag in zip(pieces, flags, strict=True):
             if flag:
                 cut = len(_base(text))
                 out += [value[last:start], "{", text[:cut], "}"]
