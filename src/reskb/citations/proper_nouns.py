@@ -8,7 +8,7 @@ such a title, a capitalised word is braced when one of these says it is a name:
 - the English word list (Debian's `wbritish-huge`, SCOWL size 70) has it only with a capital ("Greek", "Rome",
   "John"), or does not have it at all ("Narboni"), unless it is a prefix or suffix away from a known
   lowercase word ("Deradicalisation");
-- pycountry names it as a country or a major language ("Guinea", "Papua New Guinea");
+- pycountry names it as a country ("Guinea", "Papua New Guinea");
 - it is a family name of the entry's own authors or editors;
 - it is a single letter other than "A" ("Plan B", "Type I");
 - it joins a name: a word such as City, River or Islands after a name ("Mexico City"); New, North,
@@ -51,52 +51,72 @@ _TOKEN = re.compile(_LETTERS + "(?:-" + _LETTERS + ")*")
 
 @cache
 def lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
-    """(words the list has only with a capital, words it has with a capital, every word of the list in
-    lower case), or None without the list."""
+    """(words the common list has only with a capital, words it has with a capital, its words in lower
+    case), or None without the lists."""
     try:
         words = [w for w in WORD_LIST.read_text(encoding="utf-8").split() if not w.endswith("'s")]
-        large = LARGE_WORD_LIST.read_text(encoding="utf-8").lower().split()
     except OSError:
+        return None
+    if not LARGE_WORD_LIST.is_file():
         return None
     lower = frozenset(w for w in words if w.islower())
     capital_any = frozenset(w for w in words if w[:1].isupper())
     capital = frozenset(w for w in capital_any if w.lower() not in lower)
-    return capital, capital_any, frozenset(w.lower() for w in words).union(large)
+    return capital, capital_any, frozenset(w.lower() for w in words)
 
 
 @cache
-def place_names() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
-    """Countries' and major languages' names from pycountry: single words, and multi-word names."""
-    names = set()
+def large_lexicon() -> frozenset[str]:
+    """The large list's words as written: read only once a word is missing from the common list."""
+    try:
+        return frozenset(LARGE_WORD_LIST.read_text(encoding="utf-8").split())
+    except OSError:
+        return frozenset()
+
+
+def _known(lower: str) -> bool:
+    """Whether either list has this lowercase word, in lower case or with a capital."""
+    if lower in lexicon()[2]:  # type: ignore[index]
+        return True
+    large = large_lexicon()
+    return lower in large or lower.capitalize() in large
+
+
+@cache
+def place_names() -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
+    """Countries' names from pycountry: the one-word names, and the others by their first word."""
+    single, multi = set(), {}
     for country in pycountry.countries:
         for attr in ("name", "common_name"):
             value = getattr(country, attr, None)
-            if value and "," not in value and "(" not in value:
-                names.add(value)
-    for language in pycountry.languages:
-        if hasattr(language, "alpha_2") and "(" not in language.name:
-            names.add(language.name)
-    single = frozenset(n for n in names if " " not in n)
-    multi = frozenset(tuple(n.split()) for n in names if " " in n and "-" not in n)
-    return single, multi
+            if not value or "," in value or "(" in value:
+                continue
+            if " " in value:
+                multi.setdefault(value.split()[0], []).append(tuple(value.split()))
+            else:
+                single.add(value)
+    return frozenset(single), multi
 
 
 def _base(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
+    """The word without a possessive ending."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word.rstrip("'’")
 
 
-def _derived(lower_word: str, known: frozenset[str]) -> bool:
+def _derived(lower_word: str) -> bool:
     """Whether an unknown word is a known lowercase word with a prefix or suffix added."""
     for prefix in ("", *_PREFIXES):
         if not lower_word.startswith(prefix):
             continue
         stem = lower_word[len(prefix):]
-        if prefix and len(stem) > 3 and stem in known:
+        if prefix and len(stem) > 3 and _known(stem):
             return True
         for suffix in _SUFFIXES:
             if stem.endswith(suffix) and len(stem) - len(suffix) > 3:
                 root = stem[: -len(suffix)]
-                if root in known or root + "e" in known:
+                if _known(root) or _known(root + "e"):
                     return True
     return False
 
@@ -104,8 +124,11 @@ def _derived(lower_word: str, known: frozenset[str]) -> bool:
 def is_name(word: str, authors: frozenset[str]) -> bool:
     """Whether one capitalised word (no hyphen) is a proper noun by the rules of this module."""
     base = _base(word)
-    if not base:
-        return False
+    return bool(base) and (base in authors or _is_name(base))
+
+
+@cache
+def _is_name(base: str) -> bool:
     if len(base) == 1:
         return base != "A"
     if not (base[0].isupper() and base[1:].islower()):
@@ -113,12 +136,11 @@ def is_name(word: str, authors: frozenset[str]) -> bool:
     found = lexicon()
     if found is None:
         return False
-    capital, _, known = found
-    single, _ = place_names()
-    if base in authors or base in single or base in capital:
+    capital, _, common = found
+    if base in capital or base in place_names()[0]:
         return True
     lower = base.lower()
-    return lower not in known and not _derived(lower, known)
+    return lower not in common and not _known(lower) and not _derived(lower)
 
 
 def protect_title_case(value: str, authors: frozenset[str] = frozenset()) -> str:
@@ -148,22 +170,23 @@ def protect_title_case(value: str, authors: frozenset[str] = frozenset()) -> str
 
 def _join_names(value: str, tokens: list[re.Match[str]], parts: list, braced: list[list[bool]]) -> None:
     """Brace the words that make a name with their neighbours: country names of several words, a head
-    word after a name, a modifier before one (only between capitalised words next to each other)."""
-    words = [m.group() for m in tokens]
-    adjacent = [i + 1 < len(tokens) and value[tokens[i].end():tokens[i + 1].start()].strip() == "" for i in range(len(tokens))]
-    _, multi = place_names()
-    for i in range(len(tokens)):
-        for n in (4, 3, 2):
-            if i + n <= len(tokens) and all(adjacent[i:i + n - 1]) and tuple(_base(w) for w in words[i:i + n]) in multi:
+    word after a name, a modifier or a word the list has with a capital before one (only between
+    capitalised words next to each other)."""
+    bases = [_base(m.group()) for m in tokens]
+    adjacent = [i + 1 < len(tokens) and not value[tokens[i].end():tokens[i + 1].start()].strip() for i in range(len(tokens))]
+    multi = place_names()[1]
+    for i, base in enumerate(bases):
+        for name in multi.get(base, ()):
+            n = len(name)
+            if tuple(bases[i:i + n]) == name and all(adjacent[i:i + n - 1]):
                 for j in range(i, i + n):
                     braced[j] = [True] * len(braced[j])
-    for i in range(len(tokens) - 1, 0, -1):  # heads after names, right to left is enough for one head
-        if adjacent[i - 1] and all(braced[i - 1]) and _base(words[i]) in NAME_HEADS and len(parts[i]) == 1:
+    for i in range(len(tokens) - 1, 0, -1):  # heads after names
+        if adjacent[i - 1] and all(braced[i - 1]) and bases[i] in NAME_HEADS and len(parts[i]) == 1:
             braced[i] = [True]
     capital_any = lexicon()[1]  # type: ignore[index]
     for i in range(len(tokens) - 2, -1, -1):  # words before names, right to left: "South West Africa"
-        word = _base(words[i])
-        if adjacent[i] and braced[i + 1][0] and len(parts[i]) == 1 and (word in NAME_MODIFIERS or word in capital_any):
+        if adjacent[i] and braced[i + 1][0] and len(parts[i]) == 1 and (bases[i] in NAME_MODIFIERS or bases[i] in capital_any):
             braced[i] = [True]
 
 
