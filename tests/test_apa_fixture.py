@@ -19,7 +19,7 @@ KNOWN_DIFFERENCES = {
                                  "case too and neither is a country or next to one (proper_nouns braces 'Melanesian New Guinea')",
     ("nussbaum", "reference"): "a quoted title inside a title keeps its capitals, and the full stop stays outside the quotes",
     ("wilde", "reference"): "pandoc turns eprint/eprinttype googlebooks into a Google Books URL, which apa.csl prints",
-    ("salam", "reference"): "pandoc joins booktitleaddon to the book title ('. Proceedings of the eighth nobel symposium')",
+    ("salam", "reference"): "pandoc joins booktitleaddon to the book title ('. Proceedings of the eighth Nobel symposium')",
     ("cms", "citation"): "citeproc cites a work without author by its shorttitle field ('Chicago Manual of Style')",
     ("ctan", "reference"): "apa.csl prints 'Retrieved <urldate>, from' only for works without a date",
     ("markey", "reference"): "apa.csl shows no version of an @online entry",

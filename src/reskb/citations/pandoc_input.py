@@ -1,11 +1,15 @@
-"""What pandoc reads of an entry: proper nouns of sentence-case titles kept, BibTeX publishers whole.
+"""What pandoc reads of an entry: proper nouns of titles kept, BibTeX publishers whole.
 
 pandoc's BibTeX reader turns the titles of English entries into sentence case, as CSL expects: it
 lowercases every capitalised word that is not in braces. That is right for titles in Title Case
 (Better BibTeX writes them so, bracing proper nouns), but it also lowercases the proper nouns of a
 title already in sentence case ("Riemann surfaces" becomes "riemann surfaces"). A title where most
 longer words are lowercase is taken to be in sentence case: its capitalised words are braced before
-pandoc reads it. The .bib export keeps the entry as written; this only shapes what pandoc reads.
+pandoc reads it. In a title in Title Case only the proper nouns are braced (proper_nouns). The .bib
+export keeps the entry as written; this only shapes what pandoc reads.
+
+Fields that APA 7 has no place for in an entry type (fields.UNSHOWN_IN_TYPE: an article's series,
+which pandoc would append to the journal's name) are left out of what pandoc reads, with a warning.
 
 pandoc reads the publisher of every entry as a biblatex list ("A and B" are two publishers), while in
 BibTeX it is plain text: "United Nations Office on Drugs and Crime" is one. In entries written the
