@@ -8,8 +8,10 @@ import pytest
 from reskb.citations import finish_references, proper_nouns, read_bib_file
 from reskb.citations.proper_nouns import protect_title_case
 
-needs_word_list = pytest.mark.skipif(proper_nouns.lexicon() is None,
-                                     reason="Debian's wbritish and wbritish-huge are not installed (scripts/install-browser.sh)")
+
+@pytest.fixture
+def word_lists():
+    assert proper_nouns.lexicon() is not None, "install Debian's wbritish and wbritish-huge: scripts/install-wordlists.sh"
 
 
 def references_of(bibtex: str, tmp_path: Path):
@@ -21,8 +23,7 @@ def references_of(bibtex: str, tmp_path: Path):
     return refs
 
 
-@needs_word_list
-def test_title_case_titles_keep_their_proper_nouns(tmp_path):
+def test_title_case_titles_keep_their_proper_nouns(word_lists, tmp_path):
     refs = references_of(r"""
 @book{place, author = {Piccato, Pablo}, title = {Policing the Streets of Mexico City}, publisher = {P}, year = 2001}
 @book{ordinary, author = {Berg, Anne}, title = {Prison Programmes and Their Staff in Norway}, publisher = {P}, year = 2001}
@@ -41,7 +42,6 @@ def test_title_case_titles_keep_their_proper_nouns(tmp_path):
     assert "Exit work and deradicalisation in Denmark." in refs["derived"].text  # unknown, but "radicalisation" + de-
 
 
-@needs_word_list
 @pytest.mark.parametrize(("title", "braced"), [
     ("Crime in Mexico City", "Crime in {Mexico} {City}"),
     ("Archipelagoes of Melanesian New Guinea", "Archipelagoes of {Melanesian} {New} {Guinea}"),
@@ -55,7 +55,7 @@ def test_title_case_titles_keep_their_proper_nouns(tmp_path):
     ("Studies in {Medieval} Jewish History", "Studies in {Medieval} {Jewish} History"),
     (r"Kurt G{\"o}del and the Limits of Proof", r"{Kurt} G{\"o}del and the Limits of Proof"),  # glued to LaTeX: left
 ])
-def test_which_words_are_braced(title, braced):
+def test_which_words_are_braced(word_lists, title, braced):
     assert protect_title_case(title) == braced
 
 

@@ -6,9 +6,9 @@
 - A thesis with no database, archive, DOI or URL is cited as unpublished (APA 7, 10.6): apa.csl then
   already puts the university after the bracket; the description says "Unpublished master's thesis"
   when it is pandoc's standard one (from the entry type), never when the contributor wrote their own.
-- A republished work's note gives the original year only, "(Original work published 1959)" (APA 7,
-  9.40-9.41 and the republished book example in 10.2); apa.csl would add the original publisher, so
-  it is left out (with a warning, as for any field the style cannot show).
+- A republished work's note gives the original year only, "(Original work published 1959)" (APA 7's
+  publication history, 9.39-9.41, and its republished book example in 10.2); apa.csl would add the
+  original publisher, so it is left out (with a warning, as for any field the style cannot show).
 """
 
 from __future__ import annotations
