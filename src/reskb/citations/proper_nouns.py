@@ -5,18 +5,19 @@ proper nouns keep their capital. pandoc lowercases every capitalised word outsid
 title in Title Case without braces ("Crime in Mexico City") loses its proper nouns. Before pandoc reads
 such a title, a capitalised word is braced when one of these says it is a name:
 
-- the English word list (Debian's `wbritish-huge`, SCOWL size 70) has it only with a capital ("Greek", "Rome",
-  "John"), or does not have it at all ("Narboni"), unless it is a prefix or suffix away from a known
-  lowercase word ("Deradicalisation");
+- the English word list of common words (Debian's `wbritish`, SCOWL size 50) has it only with a
+  capital ("Greek", "Rome"); or neither that list nor the large one (`wbritish-huge`, size 70, which
+  also has rare words such as "greek", a cheat) has it in any case ("Narboni"), unless it is a known
+  word with a prefix or a suffix ("Deradicalisation");
 - pycountry names it as a country ("Guinea", "Papua New Guinea");
 - it is a family name of the entry's own authors or editors;
 - it is a single letter other than "A" ("Plan B", "Type I");
 - it joins a name: a word such as City, River or Islands after a name ("Mexico City"); New, North,
-  Western... before one ("New Guinea"); a word the list also has with a capital before one ("John
-  Wayne", where "john" is a word too).
+  Western... before one ("New Guinea"); a word the list also has with a capital before a person's
+  name ("John Wayne", where "john" is a word too; not "Young Muslims").
 
 Only capitalised words at brace depth zero are looked at; everything else of the title stays as
-written. Without the word list (not installed), titles are left as they are.
+written. Without the word lists (not installed), titles are left as they are.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ NAME_MODIFIERS = frozenset("""
 New North South East West Northern Southern Eastern Western Central Upper Lower Great Greater Saint St San Santa
 Mount Cape Port Fort
 """.split())
+#: endings of peoples' and languages' names, which a given name does not precede
+GROUP_ENDINGS = ("s", "an", "ish", "ese", "ic")
 _PREFIXES = ("de", "re", "un", "non", "anti", "counter", "pre", "post", "ex", "dis", "mis", "over", "under", "inter",
              "multi", "self", "semi", "sub", "super", "trans", "co", "cross", "mega", "micro", "macro", "neo", "pro")
 _SUFFIXES = ("s", "es", "ed", "ing", "ly", "ness", "ism", "isms", "ist", "ists", "isation", "isations", "ization",
@@ -186,8 +189,16 @@ def _join_names(value: str, tokens: list[re.Match[str]], parts: list, braced: li
             braced[i] = [True]
     capital_any = lexicon()[1]  # type: ignore[index]
     for i in range(len(tokens) - 2, -1, -1):  # words before names, right to left: "South West Africa"
-        if adjacent[i] and braced[i + 1][0] and len(parts[i]) == 1 and (bases[i] in NAME_MODIFIERS or bases[i] in capital_any):
+        if not (adjacent[i] and braced[i + 1][0] and len(parts[i]) == 1):
+            continue
+        if bases[i] in NAME_MODIFIERS or (bases[i] in capital_any and _personal(bases[i + 1])):
             braced[i] = [True]
+
+
+def _personal(name: str) -> bool:
+    """Whether a name can end a person's name ("John Wayne"): not a country, and not shaped like a
+    people's or a language's name ("Young Muslims", "Young Americans", "Young British")."""
+    return name not in place_names()[0] and not name.endswith(GROUP_ENDINGS)
 
 
 def _standalone(value: str, match: re.Match[str]) -> bool:
