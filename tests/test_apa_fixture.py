@@ -17,7 +17,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "apa"
 # Expectations corrected against the APA 7 rules (the reason is beside each in expected.yaml):
 # - loh: a thesis from no database or archive takes the unpublished form, "[Unpublished master's
 #   thesis]. University." (APA 7, 10.6); "[Master's thesis, University]" is the form for one found in a
-#   database or archive, whose name would follow.
+#   database or archive, whose name would follow. Checked against APA Style's guidance on unpublished
+#   dissertations and theses as a university library quotes it (https://askus.library.nd.edu.au/faq/264845,
+#   "Unpublished thesis or dissertation references"); the section number is the Manual's chapter 10 numbering.
 KNOWN_DIFFERENCES = {
     ("malinowski", "reference"): "Title Case title: 'Western Pacific' is a name, but the word lists have both words in lower "
                                  "case too and neither is a country or next to one (proper_nouns braces 'Melanesian New Guinea')",
