@@ -46,7 +46,7 @@ def studies(tmp_path: Path) -> Path:
 
 def load_valid(root: Path):  # noqa: ANN201 - a Catalogue; imported lazily by the tests
     """The catalogue under `root`, which must have no errors."""
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
 
     catalogue, problems = load_catalogue(root)
     assert not [p for p in problems if p.severity == "error"], problems

@@ -13,7 +13,7 @@ import yaml
 
 from reskb.citations import finish_references, read_bib_file
 
-FIXTURE = Path(__file__).parent / "fixtures" / "apa"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "apa"
 TITLE_CASE = "the .bib gives the title in Title Case without braces round proper nouns, so sentence case lowercases them"
 KNOWN_DIFFERENCES = {
     ("westfahl:space", "reference"): TITLE_CASE + " (American)",

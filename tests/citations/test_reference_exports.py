@@ -10,7 +10,7 @@ import pytest
 from reskb.citations import finish_references, read_bib_file
 from reskb.citations.exports import csl_items, public_bibtex, references_bib, ris_record
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 ZOTERO = r"""@string{jchph = {J.~Chem. Phys.}}
 

@@ -810,7 +810,7 @@ def test_every_class_has_at_least_three_cases():
 def test_theme_ids_are_refused_but_the_content_tabs_keep_their_own():
     """The sanitiser drops ids the theme reads (`__config`...); the ids pymdownx.tabbed numbers itself tie a
     "Cite this page" tab to its label (without them the tabs do not switch and axe reports unlabelled inputs)."""
-    from reskb.untrusted import is_theme_id
+    from reskb.site.untrusted import is_theme_id
 
     assert is_theme_id("__config") and is_theme_id("__search") and is_theme_id("__tabbed_x")
     assert is_theme_id("__tabbed_1_2 onmouseover") and is_theme_id("__tabbed_")

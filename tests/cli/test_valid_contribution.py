@@ -9,8 +9,9 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO
 from test_new_contributor import clean_copy
+
+from conftest import REPO
 
 #: the real-catalogue tests a new record could break if they counted records
 CATALOGUE_TESTS = ["tests/test_search.py", "tests/test_finder_browser.py", "tests/test_site.py", "tests/test_finder.py",

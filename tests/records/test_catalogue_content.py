@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import REPO
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
 
 PRACTICES = {
     "uk-contest-3": {"GB"}, "uk-desistance-and-disengagement-programme": {"GB"}, "hmpps-separation-centres": {"GB"},

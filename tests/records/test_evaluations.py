@@ -9,12 +9,12 @@ import pytest
 
 from conftest import STUDIES, edit, load_valid
 from reskb.cli import main
-from reskb.csv_export import practices_rows
-from reskb.evaluations import DATA_CSV, DATA_JSON, designs_of, strongest_design, studies_of
-from reskb.finder import DATA_FILE
-from reskb.pages import build_downloads, build_pages
+from reskb.records.evaluations import DATA_CSV, DATA_JSON, designs_of, strongest_design, studies_of
+from reskb.records.validate import load_catalogue
 from reskb.search import SearchIndex, ensure_index
-from reskb.validate import load_catalogue
+from reskb.site.csv_export import practices_rows
+from reskb.site.finder import DATA_FILE
+from reskb.site.pages import build_downloads, build_pages
 
 STUDY = "evaluations/norway-interviews.yaml"
 
@@ -78,7 +78,7 @@ def test_status_contradicting_the_studies_is_an_error_naming_the_status_they_giv
      "evaluated-effects-not-measured"),  # the interview study still reports engagement
 ])
 def test_status_derived_from_the_studies(studies, study_edits, expected):
-    from reskb.evaluations import derived_status
+    from reskb.records.evaluations import derived_status
 
     path = studies / "evaluations/norway-comparison.yaml"
     text = path.read_text(encoding="utf-8")
@@ -91,7 +91,7 @@ def test_status_derived_from_the_studies(studies, study_edits, expected):
 
 
 def test_studies_whose_findings_are_all_unreported_give_findings_unavailable(studies):
-    from reskb.evaluations import derived_status
+    from reskb.records.evaluations import derived_status
 
     cat = load(studies)
     interviews = cat.evaluations["norway-interviews"]

@@ -1,6 +1,6 @@
 from conftest import REPO
-from reskb.fieldref import END, START, field_reference
-from reskb.validate import schema
+from reskb.records.fieldref import END, START, field_reference
+from reskb.records.validate import schema
 
 
 def all_fields(node, prefix=""):

@@ -6,9 +6,9 @@ import pytest
 
 from conftest import edit, load_valid
 from reskb.cli import main
-from reskb.glossary import DATA_JSON, TermLinker
-from reskb.pages import build_downloads, build_pages
 from reskb.search import SearchIndex, ensure_index
+from reskb.site.glossary_pages import DATA_JSON, TermLinker
+from reskb.site.pages import build_downloads, build_pages
 
 TERM = "glossary/desistance.yaml"
 

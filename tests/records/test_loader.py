@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from reskb.loader import LoadError, load_yaml
+from reskb.records.loader import LoadError, load_yaml
 
 
 def load(tmp_path: Path, content: str | bytes):

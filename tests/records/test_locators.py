@@ -4,9 +4,9 @@ curation fields: `inferred` values are marked on pages, `editorial_note` stays o
 import pytest
 
 from conftest import edit
-from reskb.locators import parse_locator
-from reskb.pages import build_pages
-from reskb.validate import load_catalogue
+from reskb.records.locators import parse_locator
+from reskb.records.validate import load_catalogue
+from reskb.site.pages import build_pages
 
 PRACTICE = "practices/norway-family-meetings.yaml"
 

@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from conftest import edit
-from reskb import scaffold
 from reskb.cli import main
-from reskb.scaffold import slugify, template
-from reskb.validate import schema
+from reskb.records import scaffold
+from reskb.records.scaffold import slugify, template
+from reskb.records.validate import schema
 
 
 def _all_fields(node, prefix=""):

@@ -174,5 +174,5 @@ def test_not_a_catalogue(tmp_path, validate):
 
 
 def test_real_catalogue_is_valid(validate):
-    code, out, _ = validate(Path(__file__).resolve().parent.parent)
+    code, out, _ = validate(Path(__file__).resolve().parents[2])
     assert code == 0, "\n".join(out)

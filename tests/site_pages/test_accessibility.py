@@ -1,7 +1,6 @@
 """WCAG 2.1 AA checks with axe-core (bundled by axe-playwright-python) on every page type."""
 
 import pytest
-
 from test_browser import PAGE_TYPES
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -112,7 +112,7 @@ def test_without_javascript_the_compare_page_leads_to_the_tables(browser, server
 
 def test_map_links_every_country_to_its_page(page, server, real_site):
     from conftest import REPO
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
 
     catalogue, _ = load_catalogue(REPO)
     page.goto(f"{server}/countries/")

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import SEED
-from reskb.comparison import (
+from reskb.records.validate import load_catalogue
+from reskb.site.comparison import (
     NOT_RECORDED,
     compare_data,
     compare_values,
@@ -17,8 +18,7 @@ from reskb.comparison import (
     comparison_table,
     groups,
 )
-from reskb.pages import build_pages
-from reskb.validate import load_catalogue
+from reskb.site.pages import build_pages
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from conftest import REPO, edit
-from reskb.countries import by_country, countries_index, country_page, map_figure, topic_matrix
-from reskb.pages import build_pages
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
+from reskb.site.countries import by_country, countries_index, country_page, map_figure, topic_matrix
+from reskb.site.pages import build_pages
 
 
 def load(root):
@@ -107,7 +107,7 @@ def test_eu_page_says_what_eu_means(real):
 
 def test_sanitiser_keeps_only_our_own_map():
     """The plugin's sanitiser knows no SVG: the exact map block survives it, anything else in SVG does not."""
-    from reskb.plugin import sanitise
+    from reskb.site.plugin import sanitise
 
     ours = '<figure class="reskb-map"><svg xmlns="http://www.w3.org/2000/svg"><a href="de/"><path d="M0,0Z"/></a></svg></figure>'
     forged = '<svg><a href="javascript:alert(1)"><path d="M0,0Z"/></a><script>alert(1)</script></svg>'

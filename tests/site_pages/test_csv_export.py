@@ -6,10 +6,10 @@ import io
 import pytest
 
 from conftest import REPO, edit
-from reskb.comparison import comparison_rows, groups
-from reskb.csv_export import PRACTICE_COLUMNS, csv_downloads, group_rows, practices_rows, safe_cell, to_csv
-from reskb.pages import build_downloads
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
+from reskb.site.comparison import comparison_rows, groups
+from reskb.site.csv_export import PRACTICE_COLUMNS, csv_downloads, group_rows, practices_rows, safe_cell, to_csv
+from reskb.site.pages import build_downloads
 
 
 def parse(text: str) -> list[list[str]]:

@@ -5,9 +5,9 @@ import json
 import yaml
 
 from conftest import REPO
-from reskb.finder import DATA_FILE, FINDER_PAGE
-from reskb.pages import PageBuilder, build_downloads, build_pages
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
+from reskb.site.finder import DATA_FILE, FINDER_PAGE
+from reskb.site.pages import PageBuilder, build_downloads, build_pages
 from sitecheck import parse
 
 

@@ -1,5 +1,5 @@
-from reskb.pages import build_pages, md_escape, rel
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
+from reskb.site.pages import build_pages, md_escape, rel
 
 
 def pages_of(root):

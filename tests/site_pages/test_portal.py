@@ -12,16 +12,16 @@ import pytest
 import yaml
 
 from conftest import REPO, edit
-from reskb.badges import by_title, evidence_badge, status_text, strongest_design, under_title
-from reskb.catalogue import Catalogue
-from reskb.finder import words
-from reskb.home import MARKER, OFFLINE_ZIP, expand_home, page_url
-from reskb.listing import practice_table
-from reskb.offline import file_links, use_local_shim
-from reskb.pages import build_pages
-from reskb.recordnav import places
-from reskb.scaffold import preview_url
-from reskb.validate import load_catalogue
+from reskb.records.catalogue import Catalogue
+from reskb.records.scaffold import preview_url
+from reskb.records.validate import load_catalogue
+from reskb.site.badges import by_title, evidence_badge, status_text, strongest_design, under_title
+from reskb.site.finder import words
+from reskb.site.home import MARKER, OFFLINE_ZIP, expand_home, page_url
+from reskb.site.listing import practice_table
+from reskb.site.offline import file_links, use_local_shim
+from reskb.site.pages import build_pages
+from reskb.site.recordnav import places
 
 
 def load(root: Path) -> Catalogue:
@@ -45,7 +45,7 @@ def test_strongest_design_comes_from_evaluation_records_when_there_are_any(catal
     assert strongest_design(cat, norway) is None  # no evaluation records: only the status shows
     assert "design" not in evidence_badge(cat, norway)
     studies = tmp_path / "studies"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", studies)
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "studies", studies)
     cat = load(studies)
     norway = cat.practices["norway-family-meetings"]
     assert strongest_design(cat, norway) == "quasi-experimental"
@@ -122,7 +122,7 @@ def test_record_pages_know_their_list_breadcrumbs_and_neighbours(catalogue):
 
 def test_evaluation_and_glossary_pages_have_their_place_too(tmp_path):
     root = tmp_path / "studies"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "studies", root)
     where = places(load(root))
     comparison, interviews = where["evaluations/norway-comparison.md"], where["evaluations/norway-interviews.md"]
     assert comparison.home == "evaluations/index.md" and comparison.crumbs == (("Evaluations", "evaluations/index.md"),)
@@ -140,7 +140,7 @@ def test_site_search_settings_in_front_matter(real):
         if path.startswith(("compare/topics/", "compare/formats/")):
             assert meta(page)["search"] == {"exclude": True}, path
     assert meta(pages["recent.md"])["search"] == {"exclude": True}
-    contributing = (Path(__file__).parent.parent / "docs" / "contributing.md").read_text(encoding="utf-8")
+    contributing = (Path(__file__).parents[2] / "docs" / "contributing.md").read_text(encoding="utf-8")
     assert meta(contributing)["search"]["boost"] < 1
 
 
@@ -162,7 +162,7 @@ def test_home_block_fills_the_marker(catalogue):
 
 def test_home_count_of_evaluation_studies_links_to_their_list(tmp_path):
     root = tmp_path / "studies"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "studies", root)
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "studies", root)
     home = expand_home(MARKER, load(root))
     assert '<a href="evaluations/"><strong>2</strong> evaluation studies</a>' in home
 

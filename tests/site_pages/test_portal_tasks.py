@@ -21,7 +21,7 @@ from sitecheck import build_site
 
 pytest.importorskip("playwright.sync_api")
 
-PORTAL = Path(__file__).parent / "fixtures" / "portal"
+PORTAL = Path(__file__).parent.parent / "fixtures" / "portal"
 WIDTHS = {"desktop": {"width": 1440, "height": 1000}, "phone": {"width": 390, "height": 844}}
 LYON = "lyon-family-group-conferences"
 MULTI_AGENCY = ["rotterdam-case-conferences", "copenhagen-coordination-unit", "norway-family-meetings"]

@@ -7,16 +7,16 @@ from importlib import resources
 
 import pytest
 import yaml
+from test_fieldref import all_fields
 
 from conftest import REPO, edit
-from reskb.catalogue import FOLDERS
-from reskb.contributing import expand_field_reference, site_files
-from reskb.fieldref import field_reference
-from reskb.pages import build_pages
-from reskb.provenance import RECENT_LIMIT, changes, check_edit_base, recent_page
-from reskb.validate import load_catalogue, schema
+from reskb.records.catalogue import FOLDERS
+from reskb.records.fieldref import field_reference
+from reskb.records.validate import load_catalogue, schema
+from reskb.site.contributing import expand_field_reference, site_files
+from reskb.site.pages import build_pages
+from reskb.site.provenance import RECENT_LIMIT, changes, check_edit_base, recent_page
 from sitecheck import build_site, parse
-from test_fieldref import all_fields
 
 EDIT = "https://git.example.org/network/reskb/edit/main/"
 

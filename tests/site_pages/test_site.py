@@ -45,7 +45,7 @@ def test_invalid_catalogue_fails_the_build_without_writing_a_site(catalogue, tmp
 
 def test_contributor_html_never_reaches_the_page(catalogue, tmp_path):
     """Defence in depth: even if the validator missed it, the plugin strips script from generated pages."""
-    from reskb.plugin import sanitise
+    from reskb.site.plugin import sanitise
 
     html = '<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">l</a><img src=x onerror=y></p>'
     clean = sanitise(html)
@@ -68,7 +68,7 @@ def test_no_google_fonts(real_site):
 def test_serve_watches_the_data_folders(catalogue):
     from mkdocs.config import load_config
 
-    from reskb.plugin import CataloguePlugin
+    from reskb.site.plugin import CataloguePlugin
 
     config = load_config(str(catalogue / "mkdocs.yml"))
     plugin = config.plugins["reskb"]

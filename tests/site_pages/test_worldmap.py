@@ -5,9 +5,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from conftest import REPO
-from reskb.countries import map_figure
-from reskb.validate import load_catalogue
-from reskb.worldmap import CLASSES, EMPTY_FILL, MapEntry, fill_for, label_point, render_map, shape_codes, text_colour
+from reskb.records.validate import load_catalogue
+from reskb.site.countries import map_figure
+from reskb.site.worldmap import CLASSES, EMPTY_FILL, MapEntry, fill_for, label_point, render_map, shape_codes, text_colour
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"

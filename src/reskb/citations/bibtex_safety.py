@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .problems import Problem
+from ..problems import Problem
 
 #: characters a .bib file may amount to once every macro is expanded
 MAX_EXPANDED_CHARS = 4_000_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .citations import _BRACKET, _NARRATIVE, Reference
-from .citations.syntax import parse_group
+from . import _BRACKET, _NARRATIVE, Reference
+from .syntax import parse_group
 
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no part can scan past the next bracket: linear
 _MARKUP = re.compile(r"[*_`#>]|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)

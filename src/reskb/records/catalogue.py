@@ -11,7 +11,7 @@ from typing import Any
 
 import pycountry
 
-from .citations import Formatter, Reference, cited_keys
+from ..citations import Formatter, Reference, cited_keys
 from .loader import Document
 
 KINDS = ("practice", "challenge", "topic", "evaluation", "glossary")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .problems import Problem
+from ..problems import Problem
 
 #: folders whose files the build reads: records (evaluations/ and glossary/ are record folders to come),
 #: the bibliography, and the hand-written pages that MkDocs publishes as they are

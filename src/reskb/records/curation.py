@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..labels import CURATION_LABELS as WORDS
+from ..labels import label
+from ..problems import Problem
 from .catalogue import Record
-from .labels import CURATION_LABELS as WORDS
-from .labels import label
 from .loader import pointer_of
-from .problems import Problem
 
 
 def is_inferred(record: Record, field: str) -> bool:
@@ -34,7 +34,7 @@ def participant_kind_mark(record: Record, index: int, kind: str) -> str:
 
 def editorial_note(record: Record) -> list[str]:
     """The note as a marked box of plain text (Markdown characters escaped), or nothing."""
-    from .pages import md_escape
+    from ..site.pages import md_escape
 
     note = record.data.get("editorial_note")
     if not isinstance(note, str) or not note.strip():

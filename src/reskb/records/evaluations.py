@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from ..citations.plaintext import plain_text
+from ..labels import EVALUATION_LABELS as WORDS
+from ..labels import HEADINGS
+from ..problems import Problem
 from .catalogue import Catalogue, Record, country_name
-from .labels import EVALUATION_LABELS as WORDS
-from .labels import HEADINGS
-from .plaintext import plain_text
-from .problems import Problem
 
 if TYPE_CHECKING:
-    from .pages import PageBuilder
+    from ..site.pages import PageBuilder
 
 #: designs from strongest to weakest (the order of the schema's enum)
 DESIGNS = ("randomised", "quasi-experimental", "pre-post", "mixed-methods", "qualitative", "process", "none")
@@ -118,7 +118,7 @@ def check(catalogue: Catalogue) -> Iterator[Problem]:
 
 
 def evaluation_page(builder: PageBuilder, record: Record) -> str:
-    from .pages import cell, country_link, link, md_escape, record_path
+    from ..site.pages import cell, country_link, link, md_escape, record_path
 
     page, data, cat = record_path(record), record.data, builder.cat
     facts = [(WORDS["practices"], ", ".join(link(page, cat.practices[p]) for p in data["practices"] if p in cat.practices)),
@@ -149,7 +149,7 @@ def evaluation_page(builder: PageBuilder, record: Record) -> str:
 
 def practice_section(builder: PageBuilder, record: Record) -> list[str]:
     """The "Evaluation studies" section of a practice page (nothing when no study is recorded)."""
-    from .pages import link, record_path
+    from ..site.pages import link, record_path
 
     studies = studies_of(builder.cat, record.id)
     if not studies:
@@ -172,7 +172,7 @@ def evidence_fact(catalogue: Catalogue, record: Record) -> str:
 
 
 def index_page(builder: PageBuilder) -> str:
-    from .pages import cell, front_matter, link, md_escape, rel
+    from ..site.pages import cell, front_matter, link, md_escape, rel
 
     cat = builder.cat
     title, intro = WORDS["evaluations_title"], WORDS["evaluations_intro"]
@@ -222,7 +222,7 @@ EVALUATION_COLUMNS = ("id", "title", "practices", "design", "year", "evaluator",
 
 
 def evaluation_rows(catalogue: Catalogue, site_url: str = "") -> list[list[str]]:
-    from .csv_export import _text
+    from ..site.csv_export import _text
 
     rows = [list(EVALUATION_COLUMNS)]
     for record in sorted(catalogue.evaluations.values(), key=lambda e: e.id):
@@ -235,6 +235,6 @@ def evaluation_rows(catalogue: Catalogue, site_url: str = "") -> list[list[str]]
 
 
 def downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
-    from .csv_export import to_csv
+    from ..site.csv_export import to_csv
 
     return {DATA_JSON: evaluations_json(catalogue, site_url or "/"), DATA_CSV: to_csv(evaluation_rows(catalogue, site_url))}

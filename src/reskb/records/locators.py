@@ -12,10 +12,10 @@ import re
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from ..citations import citations_with_lines
+from ..problems import Problem
 from .catalogue import Record
-from .citations import citations_with_lines
 from .loader import pointer_of
-from .problems import Problem
 
 _SECTION = re.compile(r'^(?:sec(?:tion)?\.?|§)\s*["“”\']?(?P<name>.+?)["“”\']?\s*$', re.IGNORECASE)
 _PAGES = re.compile(r"^(?:pp?\.|pages?)\s*(?P<pages>[0-9ivxlcIVXLC][0-9ivxlcIVXLC,\s\-–]*)$", re.IGNORECASE)

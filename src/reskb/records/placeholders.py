@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..problems import Problem
 from .catalogue import Record
 from .loader import Pointer, dotted, leaves
-from .problems import Problem
 
 MARKER = "TODO"
 _MARKER = re.compile(r"\bTODO\b")

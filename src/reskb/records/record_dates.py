@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
+from ..problems import Problem
 from .catalogue import Record
-from .problems import Problem
 
 DATE_FIELDS = ("added", "last_reviewed")
 EARLIEST = date(2000, 1, 1)

@@ -21,16 +21,17 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
-from . import curation, evaluations, glossary
-from .bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
+from ..citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
+from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
+from ..problems import Problem, display_path
+from ..site import glossary_pages as glossary
+from . import curation, evaluations
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import checkout_problems
-from .citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
 from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
 from .locators import check_cited_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
-from .problems import Problem, display_path
 from .record_dates import date_problems
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .catalogue import Catalogue, Record, title_key
-from .labels import PORTAL_LABELS, label
+from ..records.catalogue import Catalogue, Record, title_key
+from ..labels import PORTAL_LABELS, label
 
 NOT_RECORDED = PORTAL_LABELS["not_recorded"]
 
@@ -20,7 +20,7 @@ by_title = title_key
 
 def strongest_design(cat: Catalogue, record: Record) -> str | None:
     """The strongest design among the practice's evaluation records (a design code), or None."""
-    from . import evaluations
+    from ..records import evaluations
 
     return evaluations.strongest_design(cat, record.id)
 
@@ -61,7 +61,7 @@ def evidence_badge(cat: Catalogue, record: Record, checked: bool = False, prefix
     text = f"{PORTAL_LABELS['evidence']}: {evidence_text(record)}" if prefix else evidence_text(record)
     design = strongest_design(cat, record)
     if design:
-        from .evaluations import word
+        from ..records.evaluations import word
 
         text += f" · {PORTAL_LABELS['design']}: {word(design)}"
     title = f"{PORTAL_LABELS['checked']} {record.data.get('last_reviewed', '')}" if checked else ""

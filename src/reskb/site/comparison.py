@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from html import escape
 
 from .badges import NOT_RECORDED, evidence_text, status_text
-from .catalogue import Catalogue, Record, country_name, region_name, title_key
-from .labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, PORTAL_LABELS, label
+from ..records.catalogue import Catalogue, Record, country_name, region_name, title_key
+from ..labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, PORTAL_LABELS, label
 
 #: practices grouped across topics by what they are: a group needs MIN_GROUP practices to get a table
 FORMAT_GROUPS: dict[str, set[str]] = {

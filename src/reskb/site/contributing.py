@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from .catalogue import KINDS
-from .fieldref import END, START, field_reference
-from .scaffold import template
+from ..records.catalogue import KINDS
+from ..records.fieldref import END, START, field_reference
+from ..records.scaffold import template
 
 SCHEMA_FOLDER = "schemas"
 TEMPLATE_FOLDER = "record-templates"  # not "templates/": MkDocs excludes that folder by default

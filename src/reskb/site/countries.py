@@ -7,9 +7,9 @@ from functools import lru_cache
 from html import escape
 
 from . import listing
-from .catalogue import Catalogue, Record, country_name, region_name
+from ..records.catalogue import Catalogue, Record, country_name, region_name
 from .comparison import MAX_COMPARE
-from .labels import FIELD_LABELS, label
+from ..labels import FIELD_LABELS, label
 from .worldmap import MapEntry, render_map, shape_codes
 
 INDEX = "countries/index.md"

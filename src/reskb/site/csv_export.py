@@ -12,9 +12,9 @@ import csv
 import io
 from collections.abc import Iterable
 
-from .catalogue import Catalogue, Record, country_name
+from ..records.catalogue import Catalogue, Record, country_name
 from .comparison import Group, comparison_rows, practice_url
-from .evaluations import strongest_design, studies_of
+from ..records.evaluations import strongest_design, studies_of
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"

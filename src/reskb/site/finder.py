@@ -12,11 +12,11 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from . import evaluations
-from .catalogue import Catalogue, Record, country_name
-from .catalogue import title_key as by_title  # the one ordering rule of every list
-from .labels import FIELD_LABELS, label
-from .plaintext import plain_text
+from ..records import evaluations
+from ..records.catalogue import Catalogue, Record, country_name
+from ..records.catalogue import title_key as by_title  # the one ordering rule of every list
+from ..labels import FIELD_LABELS, label
+from ..citations.plaintext import plain_text
 
 FINDER_PAGE = "finder.md"
 DATA_FILE = "data/practices.json"

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from .catalogue import Catalogue, Record
-from .labels import GLOSSARY_LABELS as WORDS
-from .labels import HEADINGS
-from .plaintext import plain_text
-from .problems import Problem
+from ..records.catalogue import Catalogue, Record
+from ..labels import GLOSSARY_LABELS as WORDS
+from ..labels import HEADINGS
+from ..citations.plaintext import plain_text
+from ..problems import Problem
 
 if TYPE_CHECKING:
     from .pages import PageBuilder

@@ -7,9 +7,9 @@ from __future__ import annotations
 from html import escape
 
 from .badges import badges
-from .catalogue import Catalogue, country_name
-from .catalogue import title_key as by_title
-from .labels import label
+from ..records.catalogue import Catalogue, country_name
+from ..records.catalogue import title_key as by_title
+from ..labels import label
 from .worldmap import MapEntry, render_map
 
 MARKER = "<!-- reskb:home -->"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .badges import NOT_RECORDED, badges, evidence_badge, status_text
-from .catalogue import Catalogue, Record, country_name
-from .catalogue import title_key as by_title
-from .labels import FIELD_LABELS, PORTAL_LABELS, PROVENANCE_LABELS, label
+from ..records.catalogue import Catalogue, Record, country_name
+from ..records.catalogue import title_key as by_title
+from ..labels import FIELD_LABELS, PORTAL_LABELS, PROVENANCE_LABELS, label
 from .untrusted import markdown_url
 
 

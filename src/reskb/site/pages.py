@@ -12,13 +12,15 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import comparison, countries, curation, evaluations, glossary, listing
+from ..records import curation, evaluations
+from . import comparison, countries, listing
+from . import glossary_pages as glossary
 from .badges import by_title, evidence_text, status_text, under_title
-from .catalogue import FOLDERS, Catalogue, Record, country_name, region_name
-from .citations import STYLE_NAMES, STYLES, Reference, anchor
-from .citations.exports import reference_downloads
+from ..records.catalogue import FOLDERS, Catalogue, Record, country_name, region_name
+from ..citations import STYLE_NAMES, STYLES, Reference, anchor
+from ..citations.exports import reference_downloads
 from .csv_export import csv_downloads
-from .labels import FIELD_LABELS, HEADINGS, label
+from ..labels import FIELD_LABELS, HEADINGS, label
 from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 from .untrusted import inert_markdown
 

@@ -20,9 +20,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .cache_dir import UnsafeCache
-from .catalogue import FOLDERS, Catalogue
-from .citations import cited_keys
+from ..cache_dir import UnsafeCache
+from ..records.catalogue import FOLDERS, Catalogue
+from ..citations import cited_keys
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -31,9 +31,9 @@ from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
-from .search import related_practices
+from ..search import related_practices
 from .untrusted import escape_snippets, is_theme_id, slugify
-from .validate import has_errors, load_catalogue
+from ..records.validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
 
@@ -190,7 +190,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
             files.append(File.generated(config, path, content=content))
         for path in _ASSETS.values():
-            content = resources.files("reskb").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
+            content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
             files.append(File.generated(config, path, content=content))
         self.generated = set(pages)
         base = self.config.edit_url

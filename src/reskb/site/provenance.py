@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .catalogue import Catalogue, Record
-from .labels import PROVENANCE_LABELS as LABELS
+from ..records.catalogue import Catalogue, Record
+from ..labels import PROVENANCE_LABELS as LABELS
 from .pages import front_matter, link, md_escape, record_path
 
 RECENT_PATH = "recent.md"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import Catalogue, country_name
-from .catalogue import title_key as by_title
+from ..records.catalogue import Catalogue, country_name
+from ..records.catalogue import title_key as by_title
 
 PRACTICES, TOPICS, CHALLENGES, COUNTRIES, COMPARE, EVALUATIONS, GLOSSARY = (
     "practices/index.md", "topics/index.md", "challenges/index.md", "countries/index.md", "compare/index.md",

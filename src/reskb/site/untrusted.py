@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from markdown.extensions.toc import slugify as _toc_slugify
 
-from .citations.syntax import _code_spans
+from ..citations.syntax import _code_spans
 
 #: a snippet marker at the start of a line (pymdownx.snippets reads it even inside code blocks);
 #: snippets shows `;--8<--` as `--8<--`, so one more `;` keeps what the line shows

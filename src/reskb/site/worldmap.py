@@ -85,7 +85,7 @@ def decode_arcs(topology: dict) -> list[list[Point]]:
 @lru_cache(maxsize=1)
 def _topology() -> tuple[list[list[Point]], dict[str, tuple[str, list[list[list[int]]]]]]:
     """Decoded arcs (lon, lat) and, per country key, its name and polygons as rings of arc indexes."""
-    raw = json.loads(resources.files("reskb").joinpath("data/world-countries.topo.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("reskb.site").joinpath("data/world-countries.topo.json").read_text(encoding="utf-8"))
     arcs = decode_arcs(raw)
     countries: dict[str, tuple[str, list[list[list[int]]]]] = {}
     for geometry in raw["objects"]["countries"]["geometries"]:
