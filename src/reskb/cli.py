@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .citations import STYLE_NAMES, STYLES
+from .mkdocs_yml import site_url as _site_url  # search_cli imports it from here (for now)
 from .problems import Problem
 from .records.validate import has_errors, load_catalogue
 from .search_cli import add_search_parser
@@ -59,32 +60,6 @@ def cmd_fields(args: argparse.Namespace) -> int:
     else:
         print(field_reference())
     return 0
-
-
-def _site_url(path: Path) -> str:
-    """site_url from mkdocs.yml (its `!ENV [NAME, default]` form included); '/' when there is none."""
-    import os
-
-    import yaml
-
-    class ConfigLoader(yaml.SafeLoader):
-        pass
-
-    def env(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
-        if isinstance(node, yaml.SequenceNode):
-            *names, default = loader.construct_sequence(node)
-        else:
-            names, default = [loader.construct_scalar(node)], None
-        return next((os.environ[str(n)] for n in names if os.environ.get(str(n))), default)
-
-    ConfigLoader.add_constructor("!ENV", env)
-    ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)  # other MkDocs tags (!relative)
-    config_file = path / "mkdocs.yml"
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # noqa: S506 (safe subclass)
-    except (OSError, yaml.YAMLError):
-        return "/"
-    return str(config.get("site_url") or "/") if isinstance(config, dict) else "/"
 
 
 def cmd_cite(args: argparse.Namespace) -> int:

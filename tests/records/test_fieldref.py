@@ -1,6 +1,6 @@
 from conftest import REPO
 from reskb.records.fieldref import END, START, field_reference
-from reskb.records.validate import schema
+from reskb.records.schema import schema
 
 
 def all_fields(node, prefix=""):

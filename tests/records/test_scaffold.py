@@ -9,7 +9,7 @@ from conftest import edit
 from reskb.cli import main
 from reskb.records import scaffold
 from reskb.records.scaffold import slugify, template
-from reskb.records.validate import schema
+from reskb.records.schema import schema
 
 
 def _all_fields(node, prefix=""):

@@ -15,6 +15,7 @@ from typing import Any
 from ..problems import Problem
 from .catalogue import Record
 from .loader import Pointer, dotted, leaves
+from .schema import resolve, schema
 
 MARKER = "TODO"
 _MARKER = re.compile(r"\bTODO\b")
@@ -26,15 +27,12 @@ def is_placeholder(value: Any) -> bool:
 
 def _schema_node(kind: str, pointer: Pointer) -> dict[str, Any]:
     """The schema of the field at pointer (list items included), with shared definitions resolved."""
-    from .fieldref import _resolve
-    from .validate import schema
-
     node: dict[str, Any] = schema(kind)
     for part in pointer:
         if isinstance(part, int):
-            node = _resolve(node.get("items", {}))
+            node = resolve(node.get("items", {}))
         else:
-            node = _resolve(node.get("properties", {}).get(part, {}))
+            node = resolve(node.get("properties", {}).get(part, {}))
     return node
 
 

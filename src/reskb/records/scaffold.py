@@ -24,9 +24,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES
-from .fieldref import _resolve
 from .placeholders import MARKER
-from .validate import schema
+from .schema import resolve, schema
 
 WIDTH = 100
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -73,7 +72,7 @@ def _scalar(value: Any) -> str:
 def _allowed(node: dict[str, Any]) -> str:
     if "enum" in node:
         return "one of: " + ", ".join(str(v) for v in node["enum"])
-    items = _resolve(node.get("items", {}))
+    items = resolve(node.get("items", {}))
     if "enum" in items:
         return "one or more of: " + ", ".join(str(v) for v in items["enum"])
     return ""
@@ -81,7 +80,7 @@ def _allowed(node: dict[str, Any]) -> str:
 
 def _field(name: str, raw: dict[str, Any], required: bool, indent: int, values: dict[str, Any]) -> list[str]:
     """The doc comment and the value lines of one field; optional fields without a value commented out."""
-    node = _resolve(raw)
+    node = resolve(raw)
     need = "required" if required else "optional"
     lines = _comment(f"{name} ({need}): {node.get('description', '')}", indent)
     allowed = _allowed(node)
@@ -90,7 +89,7 @@ def _field(name: str, raw: dict[str, Any], required: bool, indent: int, values: 
     pad = " " * indent
     given = name in values
     kind = node.get("type")
-    items = _resolve(node.get("items", {}))
+    items = resolve(node.get("items", {}))
     if given:
         body = [f"{pad}{name}: {_scalar(values[name])}"]
     elif kind == "object":

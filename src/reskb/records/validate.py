@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,7 @@ from referencing import Registry, Resource
 from ..citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
 from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from ..problems import Problem, display_path
-from ..site import glossary_pages as glossary
-from . import curation, evaluations
+from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import checkout_problems
 from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
@@ -33,6 +31,7 @@ from .locators import check_cited_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
 from .record_dates import date_problems
+from .schema import schema
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
@@ -41,11 +40,6 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _KNOWN_CODE_MISTAKES = {"UK": "GB", "EL": "GR"}
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a group of fields",
                "boolean": "true or false", "number": "a number", "null": "nothing"}
-
-
-@cache
-def schema(kind: str) -> dict[str, Any]:
-    return json.loads(resources.files("reskb.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8"))
 
 
 @cache

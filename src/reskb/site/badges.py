@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..records.catalogue import Catalogue, Record, title_key
 from ..labels import PORTAL_LABELS, label
+from ..records.catalogue import Catalogue, Record, title_key
 
 NOT_RECORDED = PORTAL_LABELS["not_recorded"]
 

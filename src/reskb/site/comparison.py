@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from .badges import NOT_RECORDED, evidence_text, status_text
-from ..records.catalogue import Catalogue, Record, country_name, region_name, title_key
 from ..labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, PORTAL_LABELS, label
+from ..records.catalogue import Catalogue, Record, country_name, region_name, title_key
+from .badges import NOT_RECORDED, evidence_text, status_text
+from .markdown import md_escape, rel
 
 #: practices grouped across topics by what they are: a group needs MIN_GROUP practices to get a table
 FORMAT_GROUPS: dict[str, set[str]] = {
@@ -180,8 +181,6 @@ def comparison_table(group: Group, page: str, caption: str = "") -> str:
 
 
 def group_page(cat: Catalogue, group: Group, front_matter: str) -> str:
-    from .pages import rel
-
     ids = [p.id for p in group.practices]
     what = "topic" if group.kind == "topics" else "kind of format"
     intro = (f"The {len(ids)} practices under this {what}, side by side: who leads, who takes part, how often, "
@@ -198,8 +197,6 @@ def group_page(cat: Catalogue, group: Group, front_matter: str) -> str:
 
 
 def _md(text: str) -> str:
-    from .pages import md_escape
-
     return md_escape(text)
 
 
@@ -269,8 +266,6 @@ def compare_script(compare_json: str) -> str:
 
 def topic_links(cat: Catalogue, record: Record, page: str) -> str:
     """On a topic page: a pointer to its comparison table, when it has one."""
-    from .pages import rel
-
     group = next((g for g in groups(cat) if g.kind == "topics" and g.id == record.id), None)
     if record.kind != "topic" or group is None:
         return ""

@@ -6,10 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
-from . import listing
-from ..records.catalogue import Catalogue, Record, country_name, region_name
-from .comparison import MAX_COMPARE
 from ..labels import FIELD_LABELS, label
+from ..records.catalogue import Catalogue, Record, country_name, region_name
+from . import listing
+from .comparison import MAX_COMPARE
+from .markdown import country_link, country_path, link, md_escape, rel
 from .worldmap import MapEntry, render_map, shape_codes
 
 INDEX = "countries/index.md"
@@ -83,8 +84,6 @@ def trusted_blocks(cat: Catalogue) -> dict[str, list[str]]:
 # --- pages ------------------------------------------------------------------------------------
 
 def countries_index(cat: Catalogue, front_matter: str) -> str:
-    from .pages import country_link
-
     countries = by_country(cat)
     out = [front_matter, "# Countries", "",
            f"The catalogue holds practices from {len(countries)} countries. Choose a country on the map or in the "
@@ -126,8 +125,6 @@ def _matrix(cat: Catalogue) -> str:
 
 
 def country_page(cat: Catalogue, code: str, front_matter: str) -> str:
-    from .pages import country_link, country_path, link, rel
-
     page = country_path(code)
     practices = cat.practices_for("country", code)
     name = country_name(code)
@@ -184,6 +181,4 @@ def _places(record: Record, code: str) -> list[str]:
 
 
 def _md(text: str) -> str:
-    from .pages import md_escape
-
     return md_escape(text)

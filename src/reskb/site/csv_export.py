@@ -13,8 +13,8 @@ import io
 from collections.abc import Iterable
 
 from ..records.catalogue import Catalogue, Record, country_name
-from .comparison import Group, comparison_rows, practice_url
 from ..records.evaluations import strongest_design, studies_of
+from .comparison import Group, comparison_rows, practice_url
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"

@@ -12,11 +12,12 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from ..citations.plaintext import plain_text
+from ..labels import FIELD_LABELS, label
 from ..records import evaluations
 from ..records.catalogue import Catalogue, Record, country_name
 from ..records.catalogue import title_key as by_title  # the one ordering rule of every list
-from ..labels import FIELD_LABELS, label
-from ..citations.plaintext import plain_text
+from .markdown import front_matter, link, md_escape
 
 FINDER_PAGE = "finder.md"
 DATA_FILE = "data/practices.json"
@@ -92,8 +93,6 @@ def finder_page(catalogue: Catalogue) -> str:
     """The finder's Markdown: an introduction, an empty box the script fills with filters, the full table."""
     from .badges import NOT_RECORDED, evidence_badge, status_text
     from .listing import none_cell
-    from .pages import front_matter, link, md_escape
-
     page = FINDER_PAGE
     intro = ("Every practice in one table. Narrow it by words from the full text, country, phase of custody, topic, "
              "challenge, lead actor, status, evidence and the design of its evaluation studies (choose several values "

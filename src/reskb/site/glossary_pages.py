@@ -1,4 +1,4 @@
-"""Glossary terms (`glossary/<id>.yaml`): checks, the glossary page, and the first use of each term on a
+"""Glossary terms (`glossary/<id>.yaml`; their checks: records/glossary.py): the glossary page, and the first use of each term on a
 record page linked to its definition, with the definition as hover text.
 
 Linking works on the generated Markdown of a page, line by line: it leaves out the front matter,
@@ -9,18 +9,17 @@ character that could end a Markdown link title; Python-Markdown escapes it into 
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from ..records.catalogue import Catalogue, Record
+from ..citations.plaintext import plain_text
 from ..labels import GLOSSARY_LABELS as WORDS
 from ..labels import HEADINGS
-from ..citations.plaintext import plain_text
-from ..problems import Problem
+from ..records.glossary import forms
+from ..records.catalogue import Catalogue, Record
+from .markdown import front_matter, link, md_escape, record_path, rel
 
 if TYPE_CHECKING:
     from .pages import PageBuilder
@@ -39,43 +38,6 @@ _PROTECTED = re.compile(r"\\.|`+[^`]*`+|!?" + _BRACKETED + _TARGET + "|" + _BRAC
                         + r"|<[^>]*>|\{:[^}]*\}|https?://\S+")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")  # the line under a heading written as "Title\n====="
-
-
-def forms(record: Record) -> list[str]:
-    """The term and its aliases, as written."""
-    aliases = record.data.get("aliases")
-    return [record.data["term"], *(a for a in aliases if isinstance(a, str))] if isinstance(aliases, list) else [
-        record.data["term"]]
-
-
-# --- checks --------------------------------------------------------------------------------
-
-
-def check(catalogue: Catalogue) -> Iterator[Problem]:
-    """Unknown related topics; a term or alias used twice, in one record or across records."""
-    seen: dict[str, Record] = {}
-    for record in sorted(catalogue.glossary.values(), key=lambda r: r.path):
-        topics = record.data.get("related_topics")
-        for i, value in enumerate(topics if isinstance(topics, list) else []):
-            if isinstance(value, str) and value not in catalogue.topics and value not in catalogue.unreadable["topic"]:
-                close = difflib.get_close_matches(value, list(catalogue.topics), n=1, cutoff=0.6)
-                yield Problem(record.path, record.doc.line_of(("related_topics", i)), f"related_topics[{i}]",
-                              f"unknown topic id '{value}'",
-                              f"did you mean '{close[0]}'?" if close else "the topic ids are the file names in topics/")
-        pointers = [("term",)] + [("aliases", i) for i in range(len(forms(record)) - 1)]
-        for pointer, form in zip(pointers, forms(record), strict=True):
-            key = " ".join(form.split()).casefold()
-            name = "term" if pointer == ("term",) else f"aliases[{pointer[1]}]"
-            other = seen.get(key)
-            if other is record:
-                yield Problem(record.path, record.doc.line_of(pointer), name, f"'{form}' is listed twice in this term",
-                              "remove the repeated form")
-            elif other is not None:
-                yield Problem(record.path, record.doc.line_of(pointer), name,
-                              f"'{form}' is already a term or alias of {other.path}",
-                              "a form can link to one definition only: remove it here or there")
-            else:
-                seen[key] = record
 
 
 # --- linking -------------------------------------------------------------------------------
@@ -106,8 +68,6 @@ class TermLinker:
         """The page with the first use of each term linked (never the term `skip`, the page's own)."""
         if self.pattern is None:
             return markdown
-        from .pages import rel
-
         seen = {skip} if skip else set()
         lines = markdown.split("\n")
         in_front = bool(lines) and lines[0] == "---"
@@ -158,7 +118,6 @@ _NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
 
 
 def term_page(builder: PageBuilder, record: Record) -> str:
-    from .pages import front_matter, link, md_escape, record_path
     from .record_citation import highwire_tags, json_ld
 
     page, data, cat = record_path(record), record.data, builder.cat
@@ -179,8 +138,6 @@ def term_page(builder: PageBuilder, record: Record) -> str:
 
 
 def index_page(builder: PageBuilder) -> str:
-    from .pages import front_matter, md_escape
-
     cat = builder.cat
     title, intro = WORDS["title"], WORDS["intro"]
     out = [front_matter(title, intro), f"# {title}", "", intro, ""]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
-from .badges import badges
+from ..labels import label
 from ..records.catalogue import Catalogue, country_name
 from ..records.catalogue import title_key as by_title
-from ..labels import label
+from .badges import badges
+from .markdown import md_escape
 from .worldmap import MapEntry, render_map
 
 MARKER = "<!-- reskb:home -->"
@@ -87,8 +88,6 @@ def home_block(cat: Catalogue, directory_urls: bool = True, offline_zip: bool = 
 
 
 def _md(text: str) -> str:
-    from .pages import md_escape
-
     return md_escape(text)
 
 

@@ -7,17 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .badges import NOT_RECORDED, badges, evidence_badge, status_text
+from ..labels import FIELD_LABELS, PORTAL_LABELS, PROVENANCE_LABELS, label
 from ..records.catalogue import Catalogue, Record, country_name
 from ..records.catalogue import title_key as by_title
-from ..labels import FIELD_LABELS, PORTAL_LABELS, PROVENANCE_LABELS, label
+from .badges import NOT_RECORDED, badges, evidence_badge, status_text
+from .markdown import cell, country_link, link, md_escape
 from .untrusted import markdown_url
-
-
-def _md():  # pages imports this module: its helpers are looked up when called
-    from . import pages
-
-    return pages
 
 
 def none_cell() -> str:
@@ -36,10 +31,9 @@ def practice_table(cat: Catalogue, page: str, practices: list[Record]) -> str:
     """Practices as a table sorted by title: where, phase, who leads, how often, status and evidence."""
     if not practices:
         return "_No practices recorded yet._\n"
-    pages = _md()
     columns: list[Column] = [
-        ("Practice", lambda p: pages.link(page, p)),
-        (FIELD_LABELS["countries"], lambda p: ", ".join(pages.country_link(page, c) for c in p.data["countries"])),
+        ("Practice", lambda p: link(page, p)),
+        (FIELD_LABELS["countries"], lambda p: ", ".join(country_link(page, c) for c in p.data["countries"])),
         (FIELD_LABELS["phases"], lambda p: ", ".join(label(x) for x in p.data["phases"])),
         (FIELD_LABELS["lead_actor"], lambda p: label(p.data["lead_actor"]) if p.data.get("lead_actor") else ""),
         (FIELD_LABELS["frequency"], lambda p: label(p.get("format.frequency")) if p.get("format.frequency") else ""),
@@ -54,18 +48,17 @@ Column = tuple[str, Callable[[Record], str]]
 def table(practices: list[Record], columns: list[Column], not_fields: tuple[str, ...] = ()) -> str:
     """A Markdown table of practices (sorted by title) with only the columns some practice has. Columns named
     in `not_fields` are not facts a source could give (such as "Also in"): left out without a word."""
-    pages = _md()
     rows = [[value(p) for _, value in columns] for p in sorted(practices, key=by_title)]
     keep = [i for i in range(len(columns)) if any(row[i] for row in rows)]
     head = [columns[i][0] for i in keep]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(pages.cell(row[i]) or none_cell() for i in keep) + " |" for row in rows]
+    out += ["| " + " | ".join(cell(row[i]) or none_cell() for i in keep) + " |" for row in rows]
     silent = [columns[i][0] for i in range(len(columns)) if i not in keep and columns[i][0] not in not_fields]
     return "\n".join(out) + "\n" + ("\n" + silent_note(silent) if silent else "")
 
 
 def status_column() -> Column:
-    return (FIELD_LABELS["status"], lambda p: "" if status_text(p) == NOT_RECORDED else _md().md_escape(status_text(p)))
+    return (FIELD_LABELS["status"], lambda p: "" if status_text(p) == NOT_RECORDED else md_escape(status_text(p)))
 
 
 def evidence_column(cat: Catalogue) -> Column:
@@ -76,12 +69,11 @@ def practice_cards(cat: Catalogue, page: str, practices: list[Record], text: Cal
     """Practices first on topic and challenge pages: title, countries, evidence and status, then the summary."""
     if not practices:
         return "_No practices recorded yet._\n"
-    pages = _md()
     out = []
     for p in sorted(practices, key=by_title):
-        where = ", ".join(pages.country_link(page, c) for c in p.data["countries"])
-        out += [f"- **{pages.link(page, p)}** · {where}  ", f"    {badges(cat, p)}  ",
-                f"    {text(pages.cell(p.data['summary']), page)}", ""]
+        where = ", ".join(country_link(page, c) for c in p.data["countries"])
+        out += [f"- **{link(page, p)}** · {where}  ", f"    {badges(cat, p)}  ",
+                f"    {text(cell(p.data['summary']), page)}", ""]
     return "\n".join(out)
 
 
@@ -95,13 +87,12 @@ def glance(facts: list[tuple[str, str]]) -> str:
 
 def organisations_and_links(record: Record) -> str:
     """Who leads the practice and where it is published, right under its badges."""
-    pages = _md()
     data = record.data
     parts = []
     if data.get("lead_organisations"):
-        parts.append(f"**{PORTAL_LABELS['led_by']}:** " + ", ".join(pages.md_escape(o) for o in data["lead_organisations"]))
+        parts.append(f"**{PORTAL_LABELS['led_by']}:** " + ", ".join(md_escape(o) for o in data["lead_organisations"]))
     if data.get("links"):
-        links = " · ".join(f"[{pages.md_escape(x['title'])}]({markdown_url(x['url'])})" for x in data["links"])
+        links = " · ".join(f"[{md_escape(x['title'])}]({markdown_url(x['url'])})" for x in data["links"])
         parts.append(f"**{PORTAL_LABELS['website']}:** {links}")
     return ("  \n".join(parts) + "\n") if parts else ""
 

@@ -6,88 +6,34 @@ Markdown already checked by the validator; plain-text fields (titles, names) are
 
 from __future__ import annotations
 
-import json
-import posixpath
-import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from ..records import curation, evaluations
-from . import comparison, countries, listing
-from . import glossary_pages as glossary
-from .badges import by_title, evidence_text, status_text, under_title
-from ..records.catalogue import FOLDERS, Catalogue, Record, country_name, region_name
 from ..citations import STYLE_NAMES, STYLES, Reference, anchor
 from ..citations.exports import reference_downloads
-from .csv_export import csv_downloads
 from ..labels import FIELD_LABELS, HEADINGS, label
+from ..records.catalogue import Catalogue, Record, country_name, region_name
+from . import comparison, countries, listing
+from . import curation_marks as curation
+from . import evaluation_pages as evaluations
+from . import glossary_pages as glossary
+from .badges import by_title, evidence_text, status_text, under_title
+from .csv_export import csv_downloads
+from .markdown import (
+    _SECTION_KINDS,
+    _plain,
+    cell,
+    cite_path,
+    country_link,
+    country_path,
+    fence,
+    front_matter,
+    link,
+    md_escape,
+    record_path,
+    rel,
+)
 from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
 from .untrusted import inert_markdown
-
-_SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
-                  "glossary": "glossary"}
-
-
-def md_escape(text: str) -> str:
-    """Escape a plain-text value so that Markdown shows it literally (also inside table cells)."""
-    text = " ".join(str(text).split())
-    return re.sub(r"([\\`*_\[\]<>|#!{}])", r"\\\1", text)
-
-
-def cell(markdown: str) -> str:
-    """Markdown fit for one table cell: one line, pipes escaped."""
-    return re.sub(r"(?<!\\)\|", r"\\|", " ".join(markdown.split()))
-
-
-def record_path(record: Record) -> str:
-    return f"{_SECTION_KINDS[record.kind]}/{record.id}.md"
-
-
-def country_path(code: str) -> str:
-    return f"countries/{code.lower()}.md"
-
-
-def rel(from_path: str, to_path: str) -> str:
-    """Relative link between two generated pages (MkDocs resolves .md links)."""
-    target, _, anchor = to_path.partition("#")
-    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".") if target else ""
-    return link + (f"#{anchor}" if anchor else "")
-
-
-def link(from_path: str, record: Record) -> str:
-    return f"[{md_escape(record.title)}]({rel(from_path, record_path(record))})"
-
-
-def country_link(from_path: str, code: str) -> str:
-    return f"[{md_escape(country_name(code))}]({rel(from_path, country_path(code))})"
-
-
-def front_matter(title: str, description: str = "", **extra: Any) -> str:
-    meta: dict[str, Any] = {"title": " ".join(title.split())}
-    if description:
-        meta["description"] = _plain(description)[:300]
-    meta.update(extra)
-    # each value as JSON, which YAML reads as a flow value: the same data as yaml.safe_dump, many times faster
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n"
-
-
-def fence(text: str, lang: str) -> str:
-    """A fenced code block that no backtick run inside the text can close early."""
-    ticks = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
-
-
-def cite_path(record: Record, extension: str = "bib") -> str:
-    return f"data/cite/{FOLDERS[record.kind]}/{record.id}.{extension}"
-
-
-def _plain(markdown: str) -> str:
-    """Markdown summary reduced to text for meta descriptions (citations and markup removed)."""
-    text = re.sub(r"\[[^\[\]@]*@[^\[\]]*\]", "", markdown)  # each pattern linear: no part can match two ways
-    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
-    text = " ".join(re.sub(r"[*_`#>]", "", text).split())
-    return re.sub(r"\s+([.,;:])", r"\1", text)
 
 
 class PageBuilder:

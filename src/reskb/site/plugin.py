@@ -21,8 +21,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..cache_dir import UnsafeCache
-from ..records.catalogue import FOLDERS, Catalogue
 from ..citations import cited_keys
+from ..records.catalogue import FOLDERS, Catalogue
+from ..records.validate import has_errors, load_catalogue
+from ..search import related_practices
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -31,9 +33,7 @@ from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
-from ..search import related_practices
 from .untrusted import escape_snippets, is_theme_id, slugify
-from ..records.validate import has_errors, load_catalogue
 
 log = logging.getLogger("mkdocs.plugins.reskb")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ..records.catalogue import Catalogue, Record
 from ..labels import PROVENANCE_LABELS as LABELS
-from .pages import front_matter, link, md_escape, record_path
+from ..records.catalogue import Catalogue, Record
+from .markdown import front_matter, link, md_escape, record_path
 
 RECENT_PATH = "recent.md"
 RECENT_LIMIT = 50

@@ -17,10 +17,10 @@ from pathlib import Path
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.plugin import find_plugin
 
-from ..records.catalogue import FOLDERS, Record, country_name
 from ..citations.exports import ris_record
 from ..citations.formatter import style_without_disambiguation
 from ..citations.pandoc import Writer, blocks_text, citeproc, divs
+from ..records.catalogue import FOLDERS, Record, country_name
 
 #: looked up once: `to_string("bibtex")` scans every installed package's entry points on each call
 _BIBTEX_WRITER = find_plugin("pybtex.database.output", "bibtex")()
