@@ -14,9 +14,10 @@ from test_new_contributor import clean_copy
 from conftest import REPO
 
 #: the real-catalogue tests a new record could break if they counted records
-CATALOGUE_TESTS = ["tests/test_search.py", "tests/test_finder_browser.py", "tests/test_site.py", "tests/test_finder.py",
-                   "tests/test_comparison.py", "tests/test_csv_export.py",
-                   "tests/test_countries.py"]
+CATALOGUE_TESTS = ["tests/test_search.py", "tests/site_pages/test_finder_browser.py", "tests/site_pages/test_site.py",
+                   "tests/site_pages/test_finder.py",
+                   "tests/site_pages/test_comparison.py", "tests/site_pages/test_csv_export.py",
+                   "tests/site_pages/test_countries.py"]
 
 NEW_BIB = """@misc{contribution2024example,
   author = {{Example Organisation}},

@@ -9,10 +9,11 @@ import pytest
 
 from conftest import STUDIES, edit, load_valid
 from reskb.cli import main
-from reskb.records.evaluations import DATA_CSV, DATA_JSON, designs_of, strongest_design, studies_of
+from reskb.records.evaluations import designs_of, strongest_design, studies_of
 from reskb.records.validate import load_catalogue
 from reskb.search import SearchIndex, ensure_index
 from reskb.site.csv_export import practices_rows
+from reskb.site.evaluation_pages import DATA_CSV, DATA_JSON
 from reskb.site.finder import DATA_FILE
 from reskb.site.pages import build_downloads, build_pages
 

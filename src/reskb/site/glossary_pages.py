@@ -1,5 +1,5 @@
-"""Glossary terms (`glossary/<id>.yaml`; their checks: records/glossary.py): the glossary page, and the first use of each term on a
-record page linked to its definition, with the definition as hover text.
+"""Glossary terms (`glossary/<id>.yaml`; their checks: records/glossary.py): the glossary page, and the
+first use of each term on a record page linked to its definition, with the definition as hover text.
 
 Linking works on the generated Markdown of a page, line by line: it leaves out the front matter,
 headings, code, existing links and citations, HTML, attribute lists, and everything from the page's
