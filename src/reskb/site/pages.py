@@ -19,8 +19,7 @@ from . import glossary_pages as glossary
 from .badges import by_title, evidence_text, status_text, under_title
 from .csv_export import csv_downloads
 from .markdown import (
-    _SECTION_KINDS,
-    _plain,
+    SECTION_KINDS,
     cell,
     cite_path,
     country_link,
@@ -29,6 +28,7 @@ from .markdown import (
     front_matter,
     link,
     md_escape,
+    plain_summary,
     record_path,
     rel,
 )
@@ -119,7 +119,7 @@ class PageBuilder:
     def record_front_matter(self, record: Record) -> str:
         topics = [self.cat.topics[t].title for t in record.data.get("topics", []) if t in self.cat.topics]
         refs = [self.cat.references[k].text for k in record.cited]
-        summary = _plain(record.data["summary"])
+        summary = plain_summary(record.data["summary"])
         return front_matter(record.title, record.data["summary"],
                             search={"boost": 2},  # in site search, records rank above pages that mention them
                             tags=listing.search_tags(record),  # shown with each search result: kind and countries
@@ -221,7 +221,7 @@ class PageBuilder:
     # --- index pages -----------------------------------------------------------------------
 
     def kind_index(self, kind: str, title: str, intro: str) -> str:
-        page = f"{_SECTION_KINDS[kind]}/index.md"
+        page = f"{SECTION_KINDS[kind]}/index.md"
         records = sorted(self.cat.records[kind].values(), key=by_title)
         out = [front_matter(title, intro, search={"boost": 0.3}), f"# {title}", "", intro, ""]  # records rank first
         if kind == "practice":
