@@ -1,16 +1,6 @@
-from conftest import REPO
+from conftest import REPO, all_fields
 from reskb.records.fieldref import END, START, field_reference
 from reskb.records.schema import schema
-
-
-def all_fields(node, prefix=""):
-    """Every field name in a schema as the field reference writes it (`format.kinds`, `participants[].role`)."""
-    for name, sub in node.get("properties", {}).items():
-        yield f"{prefix}{name}"
-        if "properties" in sub:
-            yield from all_fields(sub, f"{prefix}{name}.")
-        if "properties" in sub.get("items", {}):
-            yield from all_fields(sub["items"], f"{prefix}{name}[].")
 
 
 def test_reference_lists_every_schema_field():

@@ -7,12 +7,12 @@ from importlib import resources
 
 import pytest
 import yaml
-from test_fieldref import all_fields
 
-from conftest import REPO, edit
+from conftest import REPO, all_fields, edit
 from reskb.records.catalogue import FOLDERS
 from reskb.records.fieldref import field_reference
-from reskb.records.validate import load_catalogue, schema
+from reskb.records.schema import schema
+from reskb.records.validate import load_catalogue
 from reskb.site.contributing import expand_field_reference, site_files
 from reskb.site.pages import build_pages
 from reskb.site.provenance import RECENT_LIMIT, changes, check_edit_base, recent_page
