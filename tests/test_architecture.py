@@ -21,12 +21,9 @@ BASE = {"reskb", "reskb.problems", "reskb.labels", "reskb.cache_dir", "reskb.mkd
 LAYERS = {
     "reskb.citations": set(),
     "reskb.records": {"reskb.citations"},
+    "reskb.search": {"reskb.citations", "reskb.records"},
     "reskb.site": {"reskb.citations", "reskb.records", "reskb.search"},
 }
-#: Edges that are known and owned by another branch: search_cli.py still reads `_site_url` from the cli
-#: (the search helper turns search.py and search_cli.py into the `reskb.search` package; its cli part
-#: should import reskb.mkdocs_yml instead). Remove the entry once that has landed.
-PENDING = {("reskb.search_cli", "reskb.cli")}
 
 
 def module_names(root: Path, package: str = "reskb") -> dict[str, Path]:
@@ -156,7 +153,7 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
         elif _part(module) in LAYERS:
             allowed = BASE | {_part(module)} | LAYERS[_part(module)]
         else:
-            continue  # the cli, search and the temporary aliases may import any layer
+            continue  # the command line may import any layer
         out += [f"{module} imports {t}" for t in sorted(targets) if _part(t) not in allowed and t not in allowed]
     return out
 
@@ -165,29 +162,18 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
 
 
 def test_the_package_has_no_import_cycles():
-    graph = import_graph(PACKAGE)
-    for source, target in PENDING:
-        graph[source].discard(target)
-    cycles = find_cycles(graph)
+    cycles = find_cycles(import_graph(PACKAGE))
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
-def test_pending_exceptions_are_still_needed():
-    graph = import_graph(PACKAGE)
-    stale = [edge for edge in PENDING if edge[1] not in graph.get(edge[0], set())]
-    assert not stale, f"remove {stale} from PENDING: the import is gone"
-
-
-def test_records_and_citations_never_import_the_site_or_the_cli():
+def test_each_layer_imports_only_the_layers_below_it():
     problems = layer_violations(import_graph(PACKAGE))
     assert not problems, "\n".join(problems)
 
 
 def test_every_module_is_in_a_layer_or_named_here():
     others = {m for m in import_graph(PACKAGE) if m not in BASE and _part(m) not in LAYERS}
-    assert others <= {"reskb.cli", "reskb.search", "reskb.search_cli", "reskb.schemas",
-                      # temporary aliases of moved modules for search.py (see their docstrings)
-                      "reskb.catalogue", "reskb.evaluations", "reskb.plaintext", "reskb.validate"}, others
+    assert others <= {"reskb.cli", "reskb.search_cli"}, others
 
 
 # --- the checks can fail -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .citations import STYLE_NAMES, STYLES
-from .mkdocs_yml import site_url as _site_url  # search_cli imports it from here (for now)
+from .mkdocs_yml import site_url as _site_url
 from .problems import Problem
 from .records.validate import has_errors, load_catalogue
 from .search_cli import add_search_parser

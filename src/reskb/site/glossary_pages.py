@@ -17,8 +17,8 @@ from urllib.parse import urljoin
 from ..citations.plaintext import plain_text
 from ..labels import GLOSSARY_LABELS as WORDS
 from ..labels import HEADINGS
-from ..records.glossary import forms
 from ..records.catalogue import Catalogue, Record
+from ..records.glossary import forms
 from .markdown import front_matter, link, md_escape, record_path, rel
 
 if TYPE_CHECKING:
