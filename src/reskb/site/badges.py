@@ -1,7 +1,7 @@
 """Evidence and status at a glance: the badges shown under a practice's title and in every list.
 
 A badge is a small span of our own markup; every value in it is escaped here. The strongest design comes
-from the practice's evaluation records (`evaluations/`, read through reskb.evaluations); without any, only
+from the practice's evaluation records (`evaluations/`, read through reskb.records.evaluations); without any, only
 the practice's own evidence status shows.
 """
 
