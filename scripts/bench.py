@@ -122,9 +122,9 @@ def generate(root: Path, practices: int, seed: int = 1) -> None:
 
 def plain_copy(root: Path, plain: Path) -> None:
     """The same pages as hand-written Markdown, built with the same theme and plugins minus ours."""
-    from reskb.contributing import site_files
-    from reskb.pages import build_downloads, build_pages
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
+    from reskb.site.contributing import site_files
+    from reskb.site.pages import build_downloads, build_pages
 
     catalogue, _ = load_catalogue(root)
     shutil.copytree(root / "docs", plain / "docs")
@@ -299,7 +299,7 @@ print(json.dumps({"references": len(refs), "groups": len(set(groups)), "read_s":
 
 
 def run(size: int, workdir: Path, with_serve: bool) -> dict[str, float]:
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
 
     root = workdir / f"catalogue-{size}"
     generate(root, size)

@@ -3,7 +3,7 @@
 Run once, by hand, when the shapes should change (the result is committed; builds never fetch anything):
 
     npm pack world-atlas@2 && tar xzf world-atlas-2.*.tgz
-    python scripts/make_world_shapes.py package/countries-50m.json src/reskb/data/world-countries.topo.json
+    python scripts/make_world_shapes.py package/countries-50m.json src/reskb/site/data/world-countries.topo.json
 
 Each shared border (TopoJSON arc) is simplified once, so neighbouring countries keep meeting without gaps;
 countries are keyed by ISO 3166-1 alpha-2 code (from the numeric ids via pycountry) or, for the few
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pycountry
 
-from reskb.worldmap import decode_arcs, simplify  # the same code the build uses
+from reskb.site.worldmap import decode_arcs, simplify  # the same code the build uses
 
 #: tolerance of the Douglas-Peucker simplification, in degrees (about 4 km): the map is drawn at
 #: a few kilometres per pixel at most, and the file stays small

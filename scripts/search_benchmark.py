@@ -62,8 +62,8 @@ def main() -> int:
     if args.rounds < 2:
         parser.error("--rounds must be at least 2: the first round (postings read from disk) is reported on its own")
     sys.path.insert(0, str(REPO / "src"))
+    from reskb.records.validate import has_errors, load_catalogue
     from reskb.search import ensure_index, open_index, related_practices, search
-    from reskb.validate import has_errors, load_catalogue
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

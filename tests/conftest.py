@@ -46,7 +46,7 @@ def studies(tmp_path: Path) -> Path:
 
 def load_valid(root: Path):  # noqa: ANN201 - a Catalogue; imported lazily by the tests
     """The catalogue under `root`, which must have no errors."""
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
 
     catalogue, problems = load_catalogue(root)
     assert not [p for p in problems if p.severity == "error"], problems
@@ -69,3 +69,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def all_fields(node, prefix=""):
+    """Every field name in a schema as the field reference writes it (`format.kinds`, `participants[].role`)."""
+    for name, sub in node.get("properties", {}).items():
+        yield f"{prefix}{name}"
+        if "properties" in sub:
+            yield from all_fields(sub, f"{prefix}{name}.")
+        if "properties" in sub.get("items", {}):
+            yield from all_fields(sub["items"], f"{prefix}{name}[].")

@@ -16,6 +16,6 @@ def test_ruff_is_clean():
 
 def test_package_imports_cleanly_with_warnings_as_errors():
     """The whoosh fork and our modules import without DeprecationWarning/SyntaxWarning on this Python."""
-    code = "import reskb.cli, reskb.plugin, reskb.pages, reskb.validate, whoosh.index"
+    code = "import reskb.cli, reskb.site.plugin, reskb.site.pages, reskb.records.validate, whoosh.index"
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from reskb.validate import load_catalogue
+from reskb.records.validate import load_catalogue
 
 GITHUB = REPO / ".github"
 

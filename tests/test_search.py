@@ -280,7 +280,7 @@ def test_related_practices_make_sense(real):
 
 
 def test_related_practices_are_cached_with_the_index(catalogue, tmp_path):
-    from reskb.validate import load_catalogue
+    from reskb.records.validate import load_catalogue
 
     cat, _ = load_catalogue(catalogue)
     related = related_practices(cat, tmp_path)

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from .citations import STYLE_NAMES, STYLES
+from .mkdocs_yml import site_url as _site_url
 from .problems import Problem
+from .records.validate import has_errors, load_catalogue
 from .search_cli import add_search_parser
-from .validate import has_errors, load_catalogue
 
 
 def _report(problems: list[Problem], fmt: str, files: int) -> None:
@@ -33,7 +34,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_pages(args: argparse.Namespace) -> int:
     """Write the generated Markdown pages to a folder (for another site generator, or to inspect them)."""
-    from .pages import build_pages
+    from .site.pages import build_pages
 
     catalogue, problems = load_catalogue(Path(args.path))
     if has_errors(problems):
@@ -51,7 +52,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
 
 def cmd_fields(args: argparse.Namespace) -> int:
     """Print the field reference generated from the schemas, or refresh it inside a Markdown file."""
-    from .fieldref import field_reference, update
+    from .records.fieldref import field_reference, update
 
     if args.write:
         changed = update(Path(args.write))
@@ -61,34 +62,8 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def _site_url(path: Path) -> str:
-    """site_url from mkdocs.yml (its `!ENV [NAME, default]` form included); '/' when there is none."""
-    import os
-
-    import yaml
-
-    class ConfigLoader(yaml.SafeLoader):
-        pass
-
-    def env(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
-        if isinstance(node, yaml.SequenceNode):
-            *names, default = loader.construct_sequence(node)
-        else:
-            names, default = [loader.construct_scalar(node)], None
-        return next((os.environ[str(n)] for n in names if os.environ.get(str(n))), default)
-
-    ConfigLoader.add_constructor("!ENV", env)
-    ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)  # other MkDocs tags (!relative)
-    config_file = path / "mkdocs.yml"
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # noqa: S506 (safe subclass)
-    except (OSError, yaml.YAMLError):
-        return "/"
-    return str(config.get("site_url") or "/") if isinstance(config, dict) else "/"
-
-
 def cmd_cite(args: argparse.Namespace) -> int:
-    from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_text
+    from .site.record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_text
 
     root = Path(args.path)
     catalogue, problems = load_catalogue(root)
@@ -141,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     fields.add_argument("--write", metavar="FILE", help="refresh the generated block inside FILE instead")
     fields.set_defaults(func=cmd_fields)
 
-    from .scaffold import add_parser as add_new_parser
+    from .records.scaffold import add_parser as add_new_parser
 
     add_new_parser(sub)
     return parser

@@ -37,15 +37,15 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import bm25
 
-from . import evaluations
 from .cache_dir import catalogue_cache, check_cache_folder
-from .catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
+from .citations.plaintext import plain_text
 from .labels import label
-from .plaintext import plain_text
 from .problems import Problem
+from .records import evaluations
+from .records.catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 
 #: modules whose code decides what the index holds: a change to them rebuilds every cached index
-_CODE = ("search.py", "plaintext.py", "labels.py", "catalogue.py", "evaluations.py")
+_CODE = ("search.py", "citations/plaintext.py", "labels.py", "records/catalogue.py", "records/evaluations.py")
 _INDEX_NAME = "reskb"
 
 _TEXT = StemmingAnalyzer()  # lowercase, stop words, Porter stemming: "reintegrate" finds "reintegration"
@@ -259,7 +259,7 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
     if _read_stamp(cache).get("hash") == digest and index.exists_in(cache / "index", indexname=_INDEX_NAME):
         return False
     if catalogue is None:
-        from .validate import has_errors, load_catalogue
+        from .records.validate import has_errors, load_catalogue
 
         catalogue, problems = load_catalogue(root)
         if has_errors(problems):

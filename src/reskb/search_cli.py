@@ -45,7 +45,7 @@ def add_search_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run_search(args: argparse.Namespace) -> int:
     from .cache_dir import UnsafeCache
-    from .cli import _site_url
+    from .mkdocs_yml import site_url as _site_url
     from .search import CatalogueInvalid, QueryError, SearchIndex
 
     root = Path(args.path)
@@ -87,8 +87,8 @@ def _bold_on(stream: object) -> bool:
 
 
 def _text(results, bold: bool) -> str:  # type: ignore[no-untyped-def]
-    from .catalogue import country_name
     from .labels import label
+    from .records.catalogue import country_name
 
     def marks(text: str) -> str:
         return re.sub(r"\*\*(.+?)\*\*", (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"**\1**", text)

@@ -16,8 +16,8 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexError
 
-from ..bibtex_safety import limit_problems
 from ..problems import Problem
+from .bibtex_safety import limit_problems
 from .syntax import KEY, KEY_PUNCTUATION
 
 MAX_BIB_BYTES = 2_000_000

@@ -1,0 +1,1 @@
+"""Records: what contributors write, loaded with positions, modelled and validated (`reskb validate`)."""

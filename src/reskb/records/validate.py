@@ -1,0 +1,436 @@
+"""Load and check a whole catalogue: JSON Schema per record kind, then cross-record checks.
+
+Every check appends a Problem (file, line, field, message, hint); nothing stops at the first,
+so a contributor sees everything to fix in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import pycountry
+from referencing import Registry, Resource
+
+from ..citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
+from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
+from ..problems import Problem, display_path
+from . import curation, evaluations, glossary
+from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
+from .checkout import checkout_problems
+from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
+from .locators import check_cited_locators
+from .markdown_limits import markdown_problems
+from .placeholders import mask, placeholder_problems
+from .record_dates import date_problems
+from .schema import schema
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
+_MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^[ \t]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_KNOWN_CODE_MISTAKES = {"UK": "GB", "EL": "GR"}
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a group of fields",
+               "boolean": "true or false", "number": "a number", "null": "nothing"}
+
+
+@cache
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    registry: Registry = Registry().with_resources(
+        (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in ("common", *KINDS)
+    )
+    return jsonschema.Draft202012Validator(schema(kind), registry=registry)
+
+
+def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
+    """Load every record and reference under root and check them; the catalogue is usable only
+    when no problem has severity 'error'."""
+    root = Path(root)
+    catalogue = Catalogue(root=root)
+    problems: list[Problem] = []
+    placeholders: list[Problem] = []  # `TODO` left from `reskb new`: reported instead of what they cause
+    if not any((root / FOLDERS[k]).is_dir() for k in KINDS):
+        problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
+                                "challenges/ and topics/", "run the command from the repository's top folder"))
+        return catalogue, problems
+    problems += list(checkout_problems(root))  # symlinks, hostile names: before any file is read
+    for kind in KINDS:
+        for path in _files(root / FOLDERS[kind], ".yaml", root, problems):
+            shown = display_path(path, root)
+            try:
+                doc = load_yaml(path, shown)
+            except LoadError as exc:
+                problems.append(exc.problem)
+                catalogue.unreadable[kind].add(path.stem)
+                continue
+            record = Record(kind, doc, shown)
+            problems += list(check_schema(record))
+            placeholders += placeholder_problems(record)
+            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
+                _add_record(catalogue, record, path, problems)
+    strings = _load_references(catalogue, root, problems)
+    problems += list(check_links_between_records(catalogue))
+    problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
+    problems += list(check_docs_citations(catalogue, root / "docs"))
+    catalogue.formatter = finish_references(catalogue.references, strings)
+    for ref in catalogue.references.values():
+        problems += ref.problems
+    if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
+        problems += list(check_unused(catalogue))
+    problems = mask(problems, placeholders)
+    return catalogue, sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))
+
+
+def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir() or folder.is_symlink():  # a symlinked folder is reported by checkout_problems
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.is_symlink():
+            problems.append(Problem(display_path(path, root), 0, "", "symbolic links are not allowed here",
+                                    "put the file itself in the folder"))
+        elif path.suffix == suffix:
+            found.append(path)
+        elif path.suffix in (".yml", ".YAML", ".bibtex"):
+            problems.append(Problem(display_path(path, root), 0, "", f"the file name must end in {suffix}",
+                                    f"rename it to {path.stem}{suffix}"))
+        elif folder.name != "bibliography" or path.suffix != ".md":
+            problems.append(Problem(display_path(path, root), 0, "", f"unexpected file in {folder.name}/",
+                                    f"only *{suffix} files belong here"))
+    return found
+
+
+def _add_record(catalogue: Catalogue, record: Record, path: Path, problems: list[Problem]) -> None:
+    same_kind = catalogue.records[record.kind]
+    line = record.doc.line_of(("id",))
+    if record.id != path.stem:
+        problems.append(Problem(record.path, line, "id", f"the id '{record.id}' differs from the file name "
+                                f"'{path.name}'", f"rename the file to {record.id}.yaml, or set id: {path.stem}"))
+    if record.id in same_kind:
+        other = same_kind[record.id]
+        problems.append(Problem(record.path, line, "id", f"the id '{record.id}' is already used by {other.path}",
+                                "each record needs its own id"))
+        return
+    same_kind[record.id] = record
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+def _inline_refs(node: Any) -> Any:
+    """The schema with every `common.schema.json` reference replaced by its definition."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith(("common.schema.json#/$defs/", "#/$defs/")):  # our only local refs are in common
+            base = _inline_refs(schema("common")["$defs"][ref.rsplit("/", 1)[1]])
+            return {**base, **{k: _inline_refs(v) for k, v in node.items() if k != "$ref"}}
+        return {k: _inline_refs(v) for k, v in node.items() if k not in ("$id",)}
+    if isinstance(node, list):
+        return [_inline_refs(item) for item in node]
+    return node
+
+
+@cache
+def _fast_validator(kind: str) -> Any:
+    return jsonschema_rs.validator_for(_inline_refs(schema(kind)))
+
+
+def check_schema(record: Record) -> Iterator[Problem]:
+    # The Rust validator answers "valid?" fast; only an invalid record is explained field by field.
+    if _fast_validator(record.kind).is_valid(record.data):
+        return
+    for error in _validator(record.kind).iter_errors(record.data):
+        yield from _explain(record, error)
+
+
+def _explain(record: Record, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    pointer: Pointer = tuple(error.absolute_path)
+    doc = record.doc
+    name = dotted(pointer)
+    value = error.instance
+    kind = error.validator
+    hint = error.schema.get("x-hint", "") if isinstance(error.schema, dict) else ""
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        field = missing.group(1) if missing else "?"
+        props = error.schema.get("properties", {})
+        about = _first_sentence(props.get(field, {}).get("description", ""))
+        yield Problem(record.path, doc.line_of(pointer), dotted((*pointer, field)),
+                      "this required field is missing", f"add '{field}:'. {about}".strip())
+    elif kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for extra in sorted(set(value) - set(allowed)):
+            close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+            yield Problem(record.path, doc.line_of((*pointer, extra)), dotted((*pointer, extra)),
+                          f"unknown field '{extra}'",
+                          f"did you mean '{close[0]}'?" if close else "allowed fields here: " + ", ".join(allowed))
+    elif kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        yield Problem(record.path, doc.line_of(pointer), name,
+                      f"{_show(value)} is not an allowed value; expected one of: {', '.join(options)}",
+                      f"did you mean '{close[0]}'?" if close else "")
+    elif kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        yield Problem(record.path, doc.line_of(pointer), name, f"expected {words}, found {_kind(value)}",
+                      _type_hint(expected, value))
+    elif kind == "pattern":
+        yield Problem(record.path, doc.line_of(pointer), name, f"{_show(value)} is not in the expected form",
+                      hint or f"it must match {error.validator_value}")
+    elif kind in ("minItems", "maxItems"):
+        word = "at least" if kind == "minItems" else "at most"
+        yield Problem(record.path, doc.line_of(pointer), name,
+                      f"needs {word} {error.validator_value} item(s), found {len(value)}",
+                      _first_sentence(error.schema.get("description", "")))
+    elif kind == "uniqueItems":
+        seen: set[str] = set()
+        repeated = next((v for v in value if json.dumps(v, sort_keys=True) in seen or seen.add(json.dumps(
+            v, sort_keys=True))), None)
+        yield Problem(record.path, doc.line_of(pointer), name, f"{_show(repeated)} is listed more than once",
+                      "remove the repeated item")
+    elif kind in ("minLength", "maxLength"):
+        word = "at least" if kind == "minLength" else "at most"
+        yield Problem(record.path, doc.line_of(pointer), name,
+                      f"the text is {len(value):,} characters long; {word} {error.validator_value:,} are allowed",
+                      "shorten it" if kind == "maxLength" else "write a little more")
+    elif kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        yield Problem(record.path, doc.line_of(pointer), name, f"{value} is out of range; it must be "
+                      f"{word} {error.validator_value}")
+    else:
+        yield Problem(record.path, doc.line_of(pointer), name, error.message[:300])
+
+
+def _type_hint(expected: list[str], value: Any) -> str:
+    if "string" in expected and isinstance(value, bool):
+        return "YAML reads true/false as yes-or-no values: put the text in quotes"
+    if "string" in expected and isinstance(value, (int, float)):
+        return f"put it in quotes: \"{value}\""
+    if "array" in expected and not isinstance(value, list):
+        return "write a list, e.g. [DE, NL] or one '- item' per line"
+    if "object" in expected:
+        return "indent the fields that belong inside it by two spaces"
+    return ""
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a group of fields"}.get(type(value), type(value).__name__)
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "." if text else ""
+
+
+# --- references ----------------------------------------------------------------------------
+
+
+def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> list[str]:
+    """Every readable entry of bibliography/*.bib; returns the files' @string definitions."""
+    strings: list[str] = []
+    lowered: dict[str, Reference] = {}
+    for path in _files(root / "bibliography", ".bib", root, problems):
+        shown = display_path(path, root)
+        bib = read_bib_file(path, shown)
+        problems += bib.problems
+        strings += bib.strings
+        catalogue.broken_references |= bib.broken_keys
+        for ref in bib.references:
+            if len(catalogue.references) >= MAX_ENTRIES:
+                problems.append(too_many_entries(shown, ref.line))
+                return strings
+            first = lowered.get(ref.key.lower())
+            if first is not None:  # keys repeat across files (within one file, read_bib_file reports it)
+                problems.append(duplicate_problem(ref, first))
+                catalogue.broken_references.add(ref.key)  # reported here, not again where it is cited
+                continue
+            lowered[ref.key.lower()] = ref
+            problems += list(_check_reference(ref))
+            problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line,
+                                          {f.name: f.line for f in ref.fields}))
+            catalogue.references[ref.key] = ref
+    return strings
+
+
+def _check_reference(ref: Reference) -> Iterator[Problem]:
+    fields = ref.entry.fields  # addresses (url, doi, \url{}) are checked by bibtex_safety.url_problems
+    for name, value in fields.items():
+        if _TAG.search(value) or _CONTROL.search(value):
+            yield Problem(ref.path, ref.line, name, "HTML tags and control characters are not allowed in BibTeX "
+                          "fields", "write plain text; use LaTeX for accents")
+
+
+# --- cross-record checks -------------------------------------------------------------------
+
+
+def check_links_between_records(catalogue: Catalogue) -> Iterator[Problem]:
+    for record in catalogue.all_records():
+        yield from _check_ids(catalogue, record)
+        yield from _check_citations(catalogue, record)
+        yield from check_cited_locators(record, catalogue.references)
+        yield from curation.check(record)
+        yield from _check_text(record)
+        yield from _check_markdown(record)
+        yield from date_problems(record)
+        if record.kind in ("practice", "evaluation"):
+            yield from _check_places(record)
+            start, end = record.data.get("start_year"), record.data.get("end_year")
+            if isinstance(start, int) and isinstance(end, int) and end < start:
+                yield Problem(record.path, record.doc.line_of(("end_year",)), "end_year",
+                              f"the end year {end} is before the start year {start}", "check both years")
+
+
+def _check_ids(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
+    targets = {"topics": "topic", "challenges": "challenge", "related": "practice"}
+    for field, kind in targets.items():
+        values = record.data.get(field)
+        if not isinstance(values, list):
+            continue
+        known = catalogue.records[kind]
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            line = record.doc.line_of((field, i))
+            if value == record.id and kind == record.kind:
+                yield Problem(record.path, line, f"{field}[{i}]", "a record cannot be related to itself",
+                              "remove it from the list")
+            elif value not in known and value not in catalogue.unreadable[kind]:
+                close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"the {kind} ids are the file names in {FOLDERS[kind]}/"
+                yield Problem(record.path, line, f"{field}[{i}]", f"unknown {kind} id '{value}'", hint)
+
+
+def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
+    known = catalogue.references
+
+    def unknown(key: str, line: int, field: str) -> Problem:
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "add the work to a .bib file in bibliography/"
+        return Problem(record.path, line, field, f"unknown reference key '{key}'", hint)
+
+    refs = record.data.get("references")
+    if isinstance(refs, list):
+        for i, ref in enumerate(refs):
+            key = ref.get("key") if isinstance(ref, dict) else None
+            if isinstance(key, str) and key not in known and key not in catalogue.broken_references:
+                yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
+    for field, text in record.markdown_texts():
+        pointer = pointer_of(field)
+        for key, line in dict.fromkeys(citation_lines(text)):
+            if key not in known and key not in catalogue.broken_references:
+                yield unknown(key, record.doc.line_in_text(pointer, line), field)
+
+
+def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
+    """Hand-written pages cite with the same syntax; an unknown key there is an error too."""
+    if not docs.is_dir():
+        return
+    for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for key, line in citation_lines(text):
+            catalogue.docs_citations.setdefault(key, set()).add(path.relative_to(docs).as_posix())
+            if key not in catalogue.references and key not in catalogue.broken_references:
+                close = difflib.get_close_matches(key, list(catalogue.references), n=1, cutoff=0.6)
+                yield Problem(display_path(path, catalogue.root), line, "", f"unknown reference key '{key}'",
+                              f"did you mean '{close[0]}'?" if close else
+                              "add the work to a .bib file in bibliography/, or write \\@ for a plain @")
+
+
+def _check_text(record: Record) -> Iterator[Problem]:
+    """No raw HTML anywhere, no invisible control characters, links only to http(s) and mailto."""
+    for pointer, text in leaves(record.data):
+        if not isinstance(text, str):
+            continue
+        line, name = record.doc.line_of(pointer), dotted(pointer)
+        tag_match = _TAG.search(text)
+        if tag_match:
+            tag = text[tag_match.start():tag_match.start() + 30].split(">")[0] + ">"
+            yield Problem(record.path, line, name, f"raw HTML is not allowed in text fields (found {tag!r})",
+                          "write Markdown instead; to show a '<' sign, write it with a space after it")
+        if _CONTROL.search(text):
+            yield Problem(record.path, line, name, "the text contains invisible control characters",
+                          "retype the text or paste it as plain text")
+        for match in _MD_LINK.finditer(text):
+            target = html.unescape(match.group(1) or match.group(2) or "")
+            target = re.sub(r"[\x00-\x20\x7f]", "", target)
+            scheme = _SCHEME.match(target)
+            if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+                yield Problem(record.path, line, name, f"links to '{scheme.group(1)}:' addresses are not allowed",
+                              "link only to http(s) or mailto addresses")
+
+
+def _check_markdown(record: Record) -> Iterator[Problem]:
+    """What the site's Markdown would act on (attribute lists, snippets) or choke on (unclosed brackets)."""
+    for field, text in record.markdown_texts():
+        pointer = tuple(field.split("."))
+        for line, message, hint in markdown_problems(text):
+            yield Problem(record.path, record.doc.line_in_text(pointer, line), field, message, hint)
+
+
+def _check_places(record: Record) -> Iterator[Problem]:
+    countries = record.data.get("countries")
+    countries = [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
+    for i, code in enumerate(countries):
+        if not re.fullmatch(r"[A-Z]{2}", code) or code in RESERVED_COUNTRY_CODES or pycountry.countries.get(alpha_2=code):
+            continue  # the schema already reports malformed codes
+        yield Problem(record.path, record.doc.line_of(("countries", i)), f"countries[{i}]",
+                      f"'{code}' is not an ISO 3166-1 country code", _country_hint(code))
+    regions = record.data.get("regions")
+    if not isinstance(regions, list):
+        return
+    for i, code in enumerate(regions):
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", code):
+            continue
+        line = record.doc.line_of(("regions", i))
+        if pycountry.subdivisions.get(code=code) is None:
+            yield Problem(record.path, line, f"regions[{i}]", f"'{code}' is not an ISO 3166-2 region code",
+                          "look the code up in the ISO 3166-2 list for the country, e.g. DE-HE for Hessen")
+        elif code[:2] not in countries:
+            yield Problem(record.path, line, f"regions[{i}]", f"the region '{code}' lies in '{code[:2]}', "
+                          "which is not in countries", f"add {code[:2]} to countries")
+
+
+def _country_hint(code: str) -> str:
+    if code in _KNOWN_CODE_MISTAKES:
+        right = _KNOWN_CODE_MISTAKES[code]
+        return f"did you mean '{right}' ({pycountry.countries.get(alpha_2=right).name})?"
+    try:
+        match = pycountry.countries.lookup(code)
+        return f"did you mean '{match.alpha_2}' ({match.name})?"
+    except LookupError:
+        return "use the two-letter ISO 3166-1 code, e.g. DE for Germany, GB for the United Kingdom"
+
+
+def check_unused(catalogue: Catalogue) -> Iterator[Problem]:
+    cited_by = catalogue.indexes["cited_by"]
+    for key, ref in catalogue.references.items():
+        if key not in cited_by and key not in catalogue.docs_citations:
+            yield Problem(ref.path, ref.line, key, f"no record cites '{key}'",
+                          "cite it from a record or remove it", "warning")
+    for kind, index in (("topic", "topic"), ("challenge", "challenge")):
+        for record in catalogue.records[kind].values():
+            if not catalogue.practices_for(index, record.id) and not record.data.get("open_question"):
+                yield Problem(record.path, 1, "", f"no practice lists this {kind} yet",
+                              f"add '{record.id}' to the {FOLDERS[kind]} of a practice", "warning")
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)

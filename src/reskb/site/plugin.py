@@ -1,0 +1,285 @@
+"""The MkDocs plugin: a thin adapter that loads and validates the catalogue once, adds the
+generated pages and sanitises their HTML. Everything else lives in modules MkDocs does not know."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import markupsafe
+import nh3
+from mkdocs.config import config_options
+from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..cache_dir import UnsafeCache
+from ..citations import cited_keys
+from ..records.catalogue import FOLDERS, Catalogue
+from ..records.validate import has_errors, load_catalogue
+from ..search import related_practices
+from .comparison import groups
+from .contributing import expand_field_reference, site_files
+from .countries import trusted_blocks
+from .home import expand_home
+from .offline import SHIM, build_zip, file_links, use_local_shim
+from .pages import PageBuilder, build_downloads, build_pages, record_path
+from .provenance import check_edit_base, edit_url, with_edit_links
+from .recordnav import Place, places
+from .untrusted import escape_snippets, is_theme_id, slugify
+
+log = logging.getLogger("mkdocs.plugins.reskb")
+
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"details", "summary", "span", "div", "button", "figure", "figcaption",
+                                    "input", "label"}  # input and label: Material's content tabs (radio buttons)
+_ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex",
+          "data-search-exclude"},  # Material's search skips such sections (set by our generators, never by contributors)
+    "a": {"href", "hreflang"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "details": {"open"},
+    "input": {"type", "name", "checked"},
+    "label": {"for"},
+}
+
+
+def sanitise(html: str, trusted: list[str] | None = None) -> str:
+    """Strip anything executable from rendered contributor content (defence in depth behind the validator).
+
+    `trusted` blocks are our own markup built without contributor text (the SVG map, which nh3 cannot
+    express): each exact block is swapped for an unguessable token before cleaning and put back after."""
+    held = {}
+    for block in trusted or []:
+        if block in html:
+            token = f"reskb-trusted-{secrets.token_hex(16)}"
+            html, held[token] = html.replace(block, token), block
+    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, attribute_filter=_no_theme_ids,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
+    for token, block in held.items():
+        html = html.replace(token, block)
+    return html
+
+
+def _no_theme_ids(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an id the theme uses (Material reads its configuration from the first `#__config`). A title loses
+    '<' and '>': Material's tooltips (content.tooltips) show it as HTML, so `&lt;img onerror=...&gt;` written
+    in a link title or a glossary definition would otherwise run on hover."""
+    if attribute == "title":
+        return value.replace("<", "").replace(">", "")
+    return None if attribute == "id" and is_theme_id(value) else value
+
+
+def _forget_logged(message: str) -> None:
+    """MkDocs logs each build error message once per process (`DuplicateFilter`): in `mkdocs serve` the
+    same catalogue error a second time would print only "Aborted with a BuildError!"."""
+    for log_filter in logging.getLogger("mkdocs.commands.build").filters:
+        if isinstance(getattr(log_filter, "msgs", None), set):
+            log_filter.msgs.discard(message)
+
+
+#: files the plugin adds to every site: the compare page's script and our styles (from src/reskb/assets/)
+_ASSETS = {"css": "assets/reskb/compare.css", "js": "assets/reskb/compare.js", "site_js": "assets/reskb/portal.js",
+           "site_css": "assets/reskb/portal.css",
+           "shim": SHIM}
+
+
+class _EditBase(config_options.Type):
+    """'' or an http(s) address ending in '/'; checked when the configuration loads."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return check_edit_base(super().run_validation(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class CatalogueConfig(Config):
+    root = config_options.Type(str, default=".")
+    #: address that, followed by a record's path (practices/<id>.yaml), opens it in the repository's editor
+    edit_url = _EditBase()
+    #: similar practices found by search and listed on each practice page (0: only those records name)
+    related_practices = config_options.Type(int, default=3)
+    #: also build the offline edition (a zip that works from file://) into downloads/, linked from the home page
+    offline_edition = config_options.Type(bool, default=False)
+
+
+class CataloguePlugin(BasePlugin[CatalogueConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        self.generated: set[str] = set()
+        self.edit_urls: dict[str, str] = {}
+        self.trusted: dict[str, list[str]] = {}
+        self.places: dict[str, Place] = {}
+        self.files: Files | None = None
+        self._dest_paths: set[str] | None = None
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return (Path(config.config_file_path).parent / self.config.root).resolve()
+
+    def _load(self, config: MkDocsConfig) -> MkDocsConfig:
+        catalogue, problems = load_catalogue(self._root(config))
+        if has_errors(problems):
+            errors = [p.format_text() for p in problems if p.severity == "error"]
+            message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
+            _forget_logged(message)
+            raise PluginError(message)
+        for problem in problems:
+            log.info(problem.format_text())
+        self.catalogue = catalogue
+        # heading ids never take one of the theme's ids (`## __config` would otherwise become id="__config")
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
+        # reproducible builds: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when it is set,
+        # so take the date from the data rather than the clock (unless the caller chose one)
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            day = datetime.fromisoformat(catalogue.version_date()).replace(tzinfo=timezone.utc)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        # our template adds citation metadata; a site's own custom_dir still takes precedence
+        theme_dir = str(Path(__file__).parent / "theme")
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        # the compare page's script and the styles of maps and comparison tables ship with the package
+        config.extra_css.append(_ASSETS["css"])
+        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["js"]))
+        config.extra_javascript[-1].defer = True
+        # the portal: site-wide script (card rows on phones) and the "At a glance" definition lists
+        config.extra_css.append(_ASSETS["site_css"])
+        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["site_js"]))
+        config.extra_javascript[-1].defer = True
+        # what generated pages are written in: definition lists ("At a glance"), and content tabs with code
+        # blocks inside ("Cite this page" in several styles)
+        for extension, options in (("def_list", {}), ("pymdownx.superfences", {}),
+                                   ("pymdownx.tabbed", {"alternate_style": True})):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+                config.mdx_configs.setdefault(extension, options)
+        return config
+
+    @event_priority(-100)  # after Material's offline plugin has added its shim
+    def _local_shim(self, config: MkDocsConfig) -> None:
+        if config.extra.get("polyfills"):
+            config.extra["polyfills"] = use_local_shim(config.extra["polyfills"])
+
+    on_config = CombinedEvent(_load, _local_shim)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.catalogue is not None
+        titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
+        try:
+            related = related_practices(self.catalogue, limit=self.config.related_practices) \
+                if self.config.related_practices > 0 else {}
+        except UnsafeCache as exc:
+            raise PluginError(str(exc)) from None
+        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related), self.catalogue,
+                                self.config.edit_url)
+        generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
+        for path, content in generated.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
+            files.append(File.generated(config, path, content=content))
+        for path in _ASSETS.values():
+            content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
+            files.append(File.generated(config, path, content=content))
+        self.generated = set(pages)
+        base = self.config.edit_url
+        self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
+        self.trusted = trusted_blocks(self.catalogue)
+        self.files = files
+        self._dest_paths = None
+        return files
+
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        """Record pages stay out of the navigation, but each gets the tab of the list it belongs to: its page's
+        parent is that list's place in the navigation (MkDocs marks a page's parents active while it renders)."""
+        assert self.catalogue is not None
+        self.places = places(self.catalogue, [(g.page, g.title) for g in groups(self.catalogue)])
+        in_nav = {page.file.src_uri: page for page in nav.pages}
+        for path, place in self.places.items():
+            file, home = files.get_file_from_path(path), in_nav.get(place.home)
+            if file is not None and file.page is not None and home is not None and file.page not in nav.pages:
+                file.page.parent = home.parent or home
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Hand-written pages cite like records do: author-date links and a reference list at the end."""
+        if page.file.src_uri in self.generated:  # made of contributor text: no snippet may paste a file into it
+            return escape_snippets(markdown)
+        if self.catalogue is None:
+            return markdown
+        markdown = expand_field_reference(markdown)
+        markdown = expand_home(markdown, self.catalogue, config.use_directory_urls, self.config.offline_edition)
+        keys = [k for k in cited_keys(markdown) if k in self.catalogue.references]
+        if not keys:
+            return markdown
+        builder = PageBuilder(self.catalogue, config.site_url or "")
+        references = escape_snippets(builder.references_section(page.file.src_uri, keys))
+        return builder.formatter.render(markdown) + "\n\n" + references + "\n"
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
+        if page.file.src_uri in self.edit_urls:
+            page.edit_url = self.edit_urls[page.file.src_uri]
+        place = self.places.get(page.file.src_uri)
+        if place is not None and self.files is not None:
+            def page_at(path: str | None) -> Page | None:
+                file = self.files.get_file_from_path(path) if path else None
+                return file.page if file is not None else None
+
+            page.previous_page, page.next_page = page_at(place.previous), page_at(place.next)
+            crumbs = [(title, page_at(path)) for title, path in place.crumbs]
+            context["reskb_crumbs"] = [(title, target.url) for title, target in crumbs if target is not None]
+        # Material writes these into <meta content="..."> and <title> without escaping (autoescape is off);
+        # markupsafe's Markup is escaped once and never again, whichever hook sees it next
+        for key in ("description", "title"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = markupsafe.escape(page.meta[key])
+        return context
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.generated:
+            return sanitise(html, self.trusted.get(page.file.src_uri, []))
+        return html
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Without directory URLs (the offline edition), folder links in our raw HTML point at .html files."""
+        if config.use_directory_urls or self.files is None:
+            return output
+        if self._dest_paths is None:
+            self._dest_paths = {f.dest_uri for f in self.files}
+        return file_links(output, page.file.dest_uri, self._dest_paths)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.offline_edition:
+            try:
+                path = build_zip(config.config_file_path, config.site_dir)
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from None
+            log.info(f"offline edition: {path}")
+
+    def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        root = self._root(config)
+        for folder in (*FOLDERS.values(), "bibliography"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
+
+
+def _title_of(markdown: str, fallback: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("title:"):
+            return line[6:].strip().strip("'\"")
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback

@@ -1,0 +1,73 @@
+from reskb.records.validate import load_catalogue
+from reskb.site.pages import build_pages, md_escape, rel
+
+
+def pages_of(root):
+    catalogue, problems = load_catalogue(root)
+    assert not [p for p in problems if p.severity == "error"]
+    return build_pages(catalogue)
+
+
+def test_a_page_for_every_record_country_and_index(catalogue):
+    pages = pages_of(catalogue)
+    assert set(pages) == {
+        "practices/index.md", "challenges/index.md", "topics/index.md", "countries/index.md", "bibliography.md",
+        "practices/norway-family-meetings.md", "practices/hessen-case-meetings.md", "challenges/stigma.md",
+        "topics/family-support.md", "countries/no.md", "countries/de.md", "recent.md", "compare/index.md", "finder.md",
+        "evaluations/index.md", "glossary/index.md",  # the list pages exist before any study or term
+    }
+
+
+def test_cross_links_go_both_ways(catalogue):
+    pages = pages_of(catalogue)
+    practice = pages["practices/norway-family-meetings.md"]
+    assert "[Family support](../topics/family-support.md)" in practice
+    assert "[Stigmatisation](../challenges/stigma.md)" in practice
+    assert "[Norway](../countries/no.md)" in practice
+    for back in ("topics/family-support.md", "challenges/stigma.md", "countries/no.md"):
+        assert "[Family meetings in Norway](../practices/norway-family-meetings.md)" in pages[back], back
+    # related practices are linked from both sides
+    assert "[Family meetings in Norway](norway-family-meetings.md)" in pages["practices/hessen-case-meetings.md"]
+    assert "[Case meetings in Hessen](hessen-case-meetings.md)" in practice
+
+
+def test_structured_fields_shown_with_labels(catalogue):
+    practice = pages_of(catalogue)["practices/norway-family-meetings.md"]
+    assert "Phases of custody\n:   Pre-release, Post-release\n" in practice
+    assert "How often\n:   Monthly\n" in practice
+    assert "Evidence\n:   Not evaluated\n" in practice
+    assert "Status\n:   Pilot (since 2017)\n" in practice  # one value: the status with its years
+    assert "Aspect" not in practice and "Started" not in practice
+    hessen = pages_of(catalogue)["practices/hessen-case-meetings.md"]
+    assert "Regions\n:   Hessen\n" in hessen
+    assert "Status\n:   Not recorded\n" in hessen  # one wording for what the sources do not say
+
+
+def test_citations_link_to_the_reference_list(catalogue):
+    practice = pages_of(catalogue)["practices/norway-family-meetings.md"]
+    assert "([Example & Sample, 2018, p. 5](#ref-paper2018))" in practice
+    assert "as Müller ([2016](#ref-journal2016)) describes" in practice
+    assert "{: #ref-paper2018 .reskb-reference }" in practice
+    assert "Cited for: p. 5." in practice
+    assert "[In the bibliography](../bibliography.md#paper2018)" in practice
+
+
+def test_bibliography_lists_citers(catalogue):
+    bib = pages_of(catalogue)["bibliography.md"]
+    assert "{: #journal2016 .reskb-reference }" in bib
+    assert "Cited by: [Case meetings in Hessen](practices/hessen-case-meetings.md), " \
+           "[Family meetings in Norway](practices/norway-family-meetings.md)" in bib
+
+
+def test_plain_text_is_escaped(catalogue):
+    path = catalogue / "practices/norway-family-meetings.yaml"
+    path.write_text(path.read_text().replace("name: Family members", "name: 'Family | [members](http://x) *x*'"))
+    practice = pages_of(catalogue)["practices/norway-family-meetings.md"]
+    assert r"Family \| \[members\](http://x) \*x\*" in practice
+
+
+def test_escape_and_relative_links():
+    assert md_escape("a_b *c* <d>") == r"a\_b \*c\* \<d\>"
+    assert rel("practices/x.md", "topics/y.md") == "../topics/y.md"
+    assert rel("bibliography.md", "practices/x.md") == "practices/x.md"
+    assert rel("practices/x.md", "bibliography.md#k") == "../bibliography.md#k"
