@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO, SEED, edit
 from reskb.cache_dir import catalogue_cache
 from reskb.cli import main
-from reskb.search import CatalogueInvalid, QueryError, SearchIndex, ensure_index, related_practices, search
+from reskb.search import CatalogueInvalid, QueryError, RelatedPractices, SearchIndex, ensure_index, related_practices, search
 
 FIXTURE = REPO / "tests" / "fixtures" / "catalogue"
 
@@ -198,7 +198,7 @@ def test_python_function_returns_plain_data(cache):
 
 
 def test_python_function_keeps_one_index_open(cache):
-    from reskb import search as module
+    from reskb.search import query as module
 
     search("family", root=SEED, cache_dir=cache)
     opened = [entry[1] for key, entry in module._OPEN.items() if key[1] == cache.resolve()]
@@ -268,15 +268,16 @@ def test_cli_on_an_invalid_catalogue(capsys, catalogue, tmp_path):
 
 
 def test_related_practices_make_sense(real):
-    assert {"hessen-case-meetings", "copenhagen-coordination-unit"} <= set(real.related("rotterdam-case-conferences"))
-    assert "rotterdam-case-conferences" in real.related("hessen-case-meetings")
-    assert "rotterdam-case-conferences" in real.related("copenhagen-coordination-unit")
-    assert "vpn-just-x-berlin" in real.related("vpn-focus-islex")
-    assert "hmpps-separation-centres" in real.related("terrorist-wings-versus-dispersal")
+    related = RelatedPractices(real)
+    assert {"hessen-case-meetings", "copenhagen-coordination-unit"} <= set(related.of("rotterdam-case-conferences"))
+    assert "rotterdam-case-conferences" in related.of("hessen-case-meetings")
+    assert "rotterdam-case-conferences" in related.of("copenhagen-coordination-unit")
+    assert "vpn-just-x-berlin" in related.of("vpn-focus-islex")
+    assert "hmpps-separation-centres" in related.of("terrorist-wings-versus-dispersal")
     for pid in ("rotterdam-case-conferences", "uk-mappa", "good-lives-model"):
-        related = real.related(pid, limit=5)
-        assert pid not in related and len(related) == len(set(related)) <= 5
-    assert real.related("trust") == []  # a challenge has no related practices
+        found = related.of(pid, limit=5)
+        assert pid not in found and len(found) == len(set(found)) <= 5
+    assert related.of("trust") == []  # a challenge has no related practices
 
 
 def test_related_practices_are_cached_with_the_index(catalogue, tmp_path):

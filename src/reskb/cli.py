@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .citations import STYLE_NAMES, STYLES
 from .problems import Problem
-from .search_cli import add_search_parser
+from .search.cli import add_search_parser
+from .site_url import site_url as configured_site_url
 from .validate import has_errors, load_catalogue
 
 
@@ -61,32 +62,6 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def _site_url(path: Path) -> str:
-    """site_url from mkdocs.yml (its `!ENV [NAME, default]` form included); '/' when there is none."""
-    import os
-
-    import yaml
-
-    class ConfigLoader(yaml.SafeLoader):
-        pass
-
-    def env(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
-        if isinstance(node, yaml.SequenceNode):
-            *names, default = loader.construct_sequence(node)
-        else:
-            names, default = [loader.construct_scalar(node)], None
-        return next((os.environ[str(n)] for n in names if os.environ.get(str(n))), default)
-
-    ConfigLoader.add_constructor("!ENV", env)
-    ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)  # other MkDocs tags (!relative)
-    config_file = path / "mkdocs.yml"
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # noqa: S506 (safe subclass)
-    except (OSError, yaml.YAMLError):
-        return "/"
-    return str(config.get("site_url") or "/") if isinstance(config, dict) else "/"
-
-
 def cmd_cite(args: argparse.Namespace) -> int:
     from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_text
 
@@ -101,7 +76,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
         print(f"reskb cite: no record with id '{args.id}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
               file=sys.stderr)
         return 1
-    site_url = args.site_url or _site_url(root)
+    site_url = args.site_url or configured_site_url(root)
     writers = {"bibtex": citation_bibtex, "ris": citation_ris, "csl-json": citation_csl_json}
     if args.format in writers:
         print(writers[args.format](record, site_url).rstrip("\n"))
