@@ -69,3 +69,23 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_search_cache(tmp_path_factory) -> Path:
+    """One search index of the seed catalogue for the session, in a temporary folder: tests never write into
+    the repository."""
+    from reskb.search import ensure_index
+
+    folder = tmp_path_factory.mktemp("search-cache")
+    ensure_index(SEED, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_search_cache):  # noqa: ANN001, ANN201 - an open reskb.search.SearchIndex
+    """The seed catalogue's search index, open for the session."""
+    from reskb.search import SearchIndex
+
+    with SearchIndex.open(SEED, seed_search_cache) as index:
+        yield index

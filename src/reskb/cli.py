@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from .citations import STYLE_NAMES, STYLES
+from .mkdocs_yml import site_url as _site_url
 from .problems import Problem
 from .search.cli import add_search_parser
-from .site_url import site_url as configured_site_url
 from .validate import has_errors, load_catalogue
 
 
@@ -76,7 +76,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
         print(f"reskb cite: no record with id '{args.id}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
               file=sys.stderr)
         return 1
-    site_url = args.site_url or configured_site_url(root)
+    site_url = args.site_url or _site_url(root)
     writers = {"bibtex": citation_bibtex, "ris": citation_ris, "csl-json": citation_csl_json}
     if args.format in writers:
         print(writers[args.format](record, site_url).rstrip("\n"))

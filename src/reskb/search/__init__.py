@@ -9,8 +9,8 @@ on it (ranked hits, snippets, facets); related.py finds each practice's related 
 """
 
 from .index import _INDEX_NAME, SCHEMA, CatalogueInvalid, cache_folder, content_hash, ensure_index
-from .query import FACETS, Hit, QueryError, SearchIndex, SearchResults, open_index, search
-from .related import RelatedPractices, related_practices
+from .query import FACETS, Hit, QueryError, SearchIndex, SearchResults, open_index, related_practices, search
+from .related import RelatedPractices
 
 #: what other modules, the tests and notebooks import (`_INDEX_NAME`: the hostile-cache tests write an index by that name)
 __all__ = ["_INDEX_NAME", "FACETS", "SCHEMA", "CatalogueInvalid", "Hit", "QueryError", "RelatedPractices", "SearchIndex",

@@ -45,7 +45,7 @@ def add_search_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run_search(args: argparse.Namespace) -> int:
     from ..cache_dir import UnsafeCache
-    from ..site_url import site_url
+    from ..mkdocs_yml import site_url
     from .index import CatalogueInvalid
     from .query import QueryError, SearchIndex
 

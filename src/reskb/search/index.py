@@ -33,6 +33,8 @@ from ..problems import Problem
 #: every cached index; paths relative to the reskb package
 _CODE = ("search/index.py", "search/related.py", "plaintext.py", "labels.py", "catalogue.py", "evaluations.py")
 _INDEX_NAME = "reskb"
+#: whoosh's default BM25F parameters: scores computed from the postings equal those whoosh's own searcher gives
+_B, _K1 = 0.75, 1.2
 
 _TEXT = StemmingAnalyzer()  # lowercase, stop words, Porter stemming: "reintegrate" finds "reintegration"
 

@@ -17,7 +17,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
@@ -29,7 +29,9 @@ from whoosh.scoring import bm25
 
 from ..catalogue import FOLDERS, KINDS, Catalogue
 from .index import (
+    _B,
     _INDEX_NAME,
+    _K1,
     _TEXT,
     _WORD,
     DEFAULT_FIELD,
@@ -40,10 +42,13 @@ from .index import (
     cache_folder,
     ensure_index,
 )
+from .related import RelatedPractices, cached_related
 
 #: filters of `SearchIndex.search`, with the facets counted for every query
 FACETS = ("kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence", "design")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+#: who runs a parsed query: our executor over postings held in memory, or whoosh's own searcher
+EXECUTORS = ("custom", "whoosh")
 
 
 class QueryError(ValueError):
@@ -188,8 +193,6 @@ def _values(value: str | Iterable[str] | None) -> list[str]:
     return [str(v).strip() for v in items if str(v).strip()]
 
 
-#: whoosh's default BM25F parameters: scores computed here equal those whoosh's own matchers would give
-_B, _K1 = 0.75, 1.2
 #: terms whose postings stay in memory; beyond this the cache starts afresh (a term costs ~50 KB at 5,000 records)
 _CACHED_TERMS = 2000
 
@@ -200,12 +203,20 @@ class SearchIndex:
     """An open index with one searcher reused by every query (open it once, query many times).
 
     Queries are parsed by whoosh but run here, over postings read from the index once per term and kept in
-    memory with their BM25F scores: whoosh's own matchers step through every posting in Python and took
-    50-500 ms a query at 5,000 practices, where every common word is in most records."""
+    memory with their BM25F scores: whoosh's own searcher steps through every posting in Python, and at 5,000
+    practices (where every common word is in most records) it was 3-4 times slower than this executor on the same
+    queries, machine and index, missing the query targets (scripts/search_benchmark.py prints both).
+    `executor="whoosh"` runs the same queries through whoosh's searcher: the benchmark's comparison, and the
+    tests' proof that both give the same hits, scores, snippets and facets. Reading postings block by block
+    relies on whoosh-reloaded's codec (hence the pinned version); that test fails if an upgrade changes it."""
 
-    def __init__(self, folder: Path, digest: str = ""):
+    def __init__(self, folder: Path, digest: str = "", executor: str = "custom"):
+        if executor not in EXECUTORS:
+            raise ValueError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}")
         self.folder = folder
         self.digest = digest
+        self.executor = executor
+        self._related: RelatedPractices | None = None
         self._index = index.open_dir(str(folder), indexname=_INDEX_NAME)
         self.searcher = self._index.searcher()
         self.reader = self.searcher.reader()
@@ -245,12 +256,12 @@ class SearchIndex:
 
     @classmethod
     def open(cls, root: str | Path = ".", cache_dir: str | Path | None = None,
-             catalogue: Catalogue | None = None) -> SearchIndex:
+             catalogue: Catalogue | None = None, executor: str = "custom") -> SearchIndex:
         """Open the catalogue's index, building it first when the content changed."""
         root = Path(root)
         ensure_index(root, cache_dir, catalogue)
         cache = cache_folder(root, cache_dir)
-        return cls(cache / "index", _read_stamp(cache).get("hash", ""))
+        return cls(cache / "index", _read_stamp(cache).get("hash", ""), executor)
 
     def _parser(self, group: str) -> qparser.QueryParser:
         grouping = qparser.AndGroup if group == "all" else qparser.OrGroup.factory(0.9)
@@ -444,7 +455,8 @@ class SearchIndex:
             return None
         key = repr(narrowed)
         if key not in self._filter_cache:
-            self._filter_cache[key] = frozenset(self._run(narrowed))
+            found = self.searcher.docs_for_query(narrowed) if self.executor == "whoosh" else self._run(narrowed)
+            self._filter_cache[key] = frozenset(found)
         return self._filter_cache[key]
 
     def _scores(self, q: query.Query, allowed: frozenset[int] | None) -> Scores:
@@ -473,29 +485,62 @@ class SearchIndex:
             raise QueryError("the limit must be 1 or more")
         check_syntax(text)
         allowed = self._allowed(self._filter(filters))
-        matched, scores, q = "all", None, query.NullQuery
+        matched, found, q = "all", None, query.NullQuery
         if text:
             q = self._parse("all", text)
             errors = list(_errors(q))
             if errors:
                 raise QueryError(f"cannot read the query: {errors[0]}")
-            scores = self._scores(q, allowed)
-            if not scores and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
+            found = self._execute(q, allowed, limit)
+            if not found[1] and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
                 q, matched = self._parse("any", text), "any"
-                scores = self._scores(q, allowed)
-        if scores is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
-            docs: Iterable[int] = self._all if allowed is None else allowed
+                found = self._execute(q, allowed, limit)
+        if found is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
+            docs: Collection[int] = self._all if allowed is None else allowed
             listed = [d for d in self._order if d in docs]
-            top, words, total = listed[:limit] if limit else listed, frozenset(), len(listed)
-            hits = [self._hit(d, None, words) for d in top]
+            total = len(listed)
+            hits = [self._hit(d, None, frozenset()) for d in (listed[:limit] if limit else listed)]
         else:
-            docs = scores.keys()
-            floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
-            top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
-            words, total = self._query_words(q), len(scores)
-            hits = [self._hit(d, scores[d], words) for d in top]
+            top, docs, words = found
+            total = len(docs)
+            hits = [self._hit(d, score, words) for d, score in top]
         suggestion = self.suggest(text) if text and not total else None
         return SearchResults(text, filters, total, hits, self._facet_counts(docs, total), matched, suggestion)
+
+    def _execute(self, q: query.Query, allowed: frozenset[int] | None,
+                 limit: int | None) -> tuple[list[tuple[int, float]], Collection[int], frozenset[str]]:
+        """The best `limit` matches with their scores (best first, then by document number), every match, and
+        the indexed words to mark in snippets; by the executor this index was opened with."""
+        if self.executor == "whoosh":
+            return self._execute_whoosh(q, allowed, limit)
+        scores = self._scores(q, allowed)
+        floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
+        top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
+        return [(d, scores[d]) for d in top], scores.keys(), self._query_words(q)
+
+    def _execute_whoosh(self, q: query.Query, allowed: frozenset[int] | None,
+                        limit: int | None) -> tuple[list[tuple[int, float]], Collection[int], frozenset[str]]:
+        """The same through whoosh's own searcher (BM25F, B=0.75, K1=1.2: the same scores), for comparison."""
+        if allowed is not None and not allowed:  # whoosh reads an empty filter as no filter
+            return [], (), frozenset()
+        # one pass that scores every match (faster than the top-N collector plus a second pass for the match set,
+        # which the facets and the total need); best first, ties by document number as whoosh's top-N orders them
+        results = self.searcher.search(q, limit=None, filter=None if allowed is None else set(allowed))
+        scored = sorted(results.top_n, key=lambda item: (-item[0], item[1]))
+        docs = {d for _, d in scored}
+        excluded = {(t.fieldname, self._bytes(t.fieldname, t.text)) for n in _negated(q) for t in n.leaves()
+                    if isinstance(t, query.Term)}
+        words = frozenset(t.decode("utf-8") for f, t in set(q.existing_terms(self.reader, expand=True)) - excluded
+                          if f in ("text", "title", "summary", "content"))
+        return [(d, score) for score, d in scored[:limit]], docs, words
+
+    def related(self, practice_id: str, limit: int = 3) -> list[str]:
+        """Ids of the practices most like this one (see related.py); [] for a record that is not a practice."""
+        if practice_id not in self.docnums:
+            raise QueryError(f"no record with id '{practice_id}'")
+        if self._related is None:
+            self._related = RelatedPractices(self)
+        return self._related.of(practice_id, limit)
 
     def _facet_counts(self, docs: Iterable[int], total: int) -> dict[str, dict[str, int]]:
         """Facet -> value -> matches; when most records match, counted from the few that do not."""
@@ -637,3 +682,11 @@ def search(text: str = "", *, root: str | Path = ".", cache_dir: str | Path | No
     if unknown:
         raise TypeError(f"unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FACETS)}")
     return open_index(root, cache_dir).search(text, limit=limit, **filters)  # type: ignore[arg-type]
+
+
+def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None, limit: int = 3) -> dict[str, list[str]]:
+    """practice id -> ids of similar practices, for the "Related practices" of each page. Cached beside the
+    index, so an unchanged catalogue does not recompute them."""
+    root = Path(catalogue.root)
+    with SearchIndex.open(root, cache_dir, catalogue) as ix:
+        return cached_related(ix, sorted(catalogue.practices), cache_folder(root, cache_dir) / "related.json", limit)

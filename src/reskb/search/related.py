@@ -6,12 +6,14 @@ import heapq
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.scoring import bm25
 
-from ..catalogue import Catalogue
-from .index import cache_folder
-from .query import _B, _K1, QueryError, SearchIndex
+from .index import _B, _K1
+
+if TYPE_CHECKING:
+    from .query import SearchIndex
 
 #: related practices, as whoosh's more-like-this: key terms per practice, candidates kept; and per key term only
 #: the practices that use it most, so the work per practice stays the same however large the catalogue
@@ -60,10 +62,8 @@ class RelatedPractices:
         return neighbours
 
     def of(self, practice_id: str, limit: int = 3) -> list[str]:
-        """Practices most like this one: shared words (more-like-this over the text) and shared topics,
+        """Practices most like this one (an id the index holds): shared words (more-like-this over the text) and shared topics,
         challenges, formats and kinds of participants; nothing below a floor of likeness."""
-        if practice_id not in self.ix.docnums:
-            raise QueryError(f"no record with id '{practice_id}'")
         mine = self.ix.practices.get(practice_id)
         if mine is None:
             return []
@@ -106,21 +106,16 @@ def _overlap(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> floa
     return sum(w * _jaccard(a[k], b[k]) for k, w in weights.items())
 
 
-def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None, limit: int = 3) -> dict[str, list[str]]:
-    """practice id -> ids of similar practices, for the "Related practices" of each page. Cached beside the
-    index, so an unchanged catalogue does not recompute them."""
-    root = Path(catalogue.root)
-    cache = cache_folder(root, cache_dir)
-    with SearchIndex.open(root, cache_dir, catalogue) as ix:
-        saved = cache / "related.json"
-        try:
-            stored = json.loads(saved.read_text(encoding="utf-8"))
-            if stored.get("hash") == ix.digest and stored.get("limit") == limit:
-                return stored["related"]
-        except (OSError, ValueError, AttributeError):
-            pass
-        finder = RelatedPractices(ix)
-        related = {pid: finder.of(pid, limit) for pid in sorted(catalogue.practices)}
+def cached_related(ix: SearchIndex, practice_ids: list[str], saved: Path, limit: int) -> dict[str, list[str]]:
+    """practice id -> related practice ids, read from `saved` when it holds those of this index's content (a
+    JSON file; anything else in it is a cache miss), else computed and saved there."""
+    try:
+        stored = json.loads(saved.read_text(encoding="utf-8"))
+        if stored.get("hash") == ix.digest and stored.get("limit") == limit:
+            return stored["related"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    finder = RelatedPractices(ix)
+    related = {pid: finder.of(pid, limit) for pid in practice_ids}
     saved.write_text(json.dumps({"hash": ix.digest, "limit": limit, "related": related}), encoding="utf-8")
     return related
-

@@ -1,18 +1,15 @@
-"""The site's address from mkdocs.yml, for links the command line prints (`reskb cite`, `search --json`).
-
-Its own module so that the search command line and the main one both read it without importing each other."""
+"""What the command line reads from a catalogue's mkdocs.yml without loading MkDocs: the site address."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import yaml
 
 
 def site_url(path: Path) -> str:
     """site_url from mkdocs.yml (its `!ENV [NAME, default]` form included); '/' when there is none."""
-    import os
-
-    import yaml
-
     class ConfigLoader(yaml.SafeLoader):
         pass
 
