@@ -79,3 +79,22 @@ def all_fields(node, prefix=""):
             yield from all_fields(sub, f"{prefix}{name}.")
         if "properties" in sub.get("items", {}):
             yield from all_fields(sub["items"], f"{prefix}{name}[].")
+
+@pytest.fixture(scope="session")
+def seed_search_cache(tmp_path_factory) -> Path:
+    """One search index of the seed catalogue for the session, in a temporary folder: tests never write into
+    the repository."""
+    from reskb.search import ensure_index
+
+    folder = tmp_path_factory.mktemp("search-cache")
+    ensure_index(SEED, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_search_cache):  # noqa: ANN001, ANN201 - an open reskb.search.SearchIndex
+    """The seed catalogue's search index, open for the session."""
+    from reskb.search import SearchIndex
+
+    with SearchIndex.open(SEED, seed_search_cache) as index:
+        yield index

@@ -10,7 +10,7 @@ from .citations import STYLE_NAMES, STYLES
 from .mkdocs_yml import site_url as _site_url
 from .problems import Problem
 from .records.validate import has_errors, load_catalogue
-from .search_cli import add_search_parser
+from .search.cli import add_search_parser
 
 
 def _report(problems: list[Problem], fmt: str, files: int) -> None:

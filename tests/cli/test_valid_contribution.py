@@ -14,7 +14,7 @@ from test_new_contributor import clean_copy
 from conftest import REPO
 
 #: the real-catalogue tests a new record could break if they counted records
-CATALOGUE_TESTS = ["tests/test_search.py", "tests/site_pages/test_finder_browser.py", "tests/site_pages/test_site.py",
+CATALOGUE_TESTS = ["tests/search", "tests/site_pages/test_finder_browser.py", "tests/site_pages/test_site.py",
                    "tests/site_pages/test_finder.py",
                    "tests/site_pages/test_comparison.py", "tests/site_pages/test_csv_export.py",
                    "tests/site_pages/test_countries.py"]

@@ -1,9 +1,6 @@
-"""Full-text search over every record: a whoosh index behind a small interface.
+"""Querying: one open index answers queries with ranked hits, snippets and facet counts.
 
-The index lives in a cache folder (default: this user's cache folder, one per catalogue; never inside
-the checkout, see cache_dir.py) and is rebuilt only when the records or the bibliography change (a
-content hash of those files). One `SearchIndex`
-keeps one searcher open for all its queries, so a query never reopens the index.
+One `SearchIndex` keeps one searcher open for all its queries, so a query never reopens the index.
 
     from reskb.search import search
     results = search("family", country="AT", root=".")
@@ -15,84 +12,47 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import heapq
-import json
-import math
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 from whoosh import index, qparser, query
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import bm25
 
-from .cache_dir import catalogue_cache, check_cache_folder
-from .citations.plaintext import plain_text
-from .labels import label
-from .problems import Problem
-from .records import evaluations
-from .records.catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
-
-#: modules whose code decides what the index holds: a change to them rebuilds every cached index
-_CODE = ("search.py", "citations/plaintext.py", "labels.py", "records/catalogue.py", "records/evaluations.py")
-_INDEX_NAME = "reskb"
-
-_TEXT = StemmingAnalyzer()  # lowercase, stop words, Porter stemming: "reintegrate" finds "reintegration"
-
-
-def _keyword() -> KEYWORD:
-    return KEYWORD(lowercase=True, commas=True)
-
-
-SCHEMA = Schema(
-    id=ID(stored=True, unique=True),
-    kind=ID(stored=True),
-    title=TEXT(analyzer=_TEXT, stored=True, field_boost=3.0),
-    summary=TEXT(analyzer=_TEXT, stored=True, field_boost=2.0),
-    content=TEXT(analyzer=_TEXT, stored=True),
-    # what a query without field names searches: title, summary and body in one field, the title three times
-    # and the summary twice (one field keeps queries fast: a field per part would triple the postings read)
-    text=TEXT(analyzer=_TEXT),
-    source=TEXT(analyzer=_TEXT),  # authors and titles of the cited works
-    country=_keyword(), region=_keyword(), topic=_keyword(), challenge=_keyword(), phase=_keyword(),
-    lead_actor=_keyword(), status=_keyword(), evidence=_keyword(), participant=_keyword(), format=_keyword(),
-    frequency=_keyword(), reference=_keyword(), design=_keyword(),
-    year=NUMERIC(int, stored=True),
-    order=ID(sortable=True),  # the title in lower case: the order of a list without words to rank by
-    facts=STORED(),  # the structured values shown with a hit and counted in facets
+from ..records.catalogue import FOLDERS, KINDS, Catalogue
+from .index import (
+    _B,
+    _INDEX_NAME,
+    _K1,
+    _TEXT,
+    _WORD,
+    DEFAULT_FIELD,
+    QUERY_FIELDS,
+    SCHEMA,
+    _read_stamp,
+    _signature,
+    cache_folder,
+    ensure_index,
 )
+from .related import RelatedPractices, cached_related
 
-#: fields a query may name (`country:DK`, `title:"case conferences"`, `year:>2015`)
-QUERY_FIELDS = tuple(name for name in SCHEMA.names() if name not in ("facts", "order", "text"))
-#: text searched when a query names no field
-DEFAULT_FIELD = "text"
 #: filters of `SearchIndex.search`, with the facets counted for every query
 FACETS = ("kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence", "design")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+#: who runs a parsed query: our executor over postings held in memory, or whoosh's own searcher
+EXECUTORS = ("custom", "whoosh")
 
 
 class QueryError(ValueError):
     """A query or filter that cannot be run; the message says what to change."""
-
-
-class CatalogueInvalid(RuntimeError):
-    """The catalogue has errors, so no index is built from it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details")
 
 
 @dataclass
@@ -129,167 +89,8 @@ class SearchResults:
         return asdict(self)
 
 
-# --- documents -----------------------------------------------------------------------------------
-
-
-def _titles(catalogue: Catalogue, kind: str, ids: Iterable[str]) -> list[str]:
-    return [catalogue.records[kind][i].title for i in ids if i in catalogue.records[kind]]
-
-
-def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
-    """What the index holds for one record: its words, and its structured values as keywords."""
-    data, refs = record.data, catalogue.references
-    words = [plain_text(text, refs) for name, text in record.markdown_texts() if name != "summary"]
-    countries = data.get("countries", [])
-    words += [country_name(c) for c in countries] + [region_name(r) for r in data.get("regions", [])]
-    words += [data.get("city", "")] + data.get("lead_organisations", [])
-    for person in data.get("participants", []):
-        words += [person["name"], person.get("role", "")]
-    fmt = data.get("format", {})
-    words += [fmt.get("produces", ""), fmt.get("frequency_note", ""), data.get("target_group", {}).get("note", "")]
-    words += [label(k) for k in fmt.get("kinds", [])] + [label(g) for g in data.get("target_group", {}).get("groups", [])]
-    words += _titles(catalogue, "topic", data.get("topics", [])) + _titles(catalogue, "challenge", data.get("challenges", []))
-    words += _study_words(record, catalogue)
-    sources = [refs[k].text for k in record.cited if k in refs]
-    facts = {
-        "countries": countries, "phases": data.get("phases", []), "topics": data.get("topics", []),
-        "challenges": data.get("challenges", []), "lead_actor": data.get("lead_actor"), "status": data.get("status"),
-        "evidence": data.get("evidence", {}).get("status"), "start_year": data.get("start_year"),
-        "participants": sorted({p["kind"] for p in data.get("participants", [])}), "formats": fmt.get("kinds", []),
-        "designs": _designs(record, catalogue),
-    }
-    doc: dict[str, Any] = {
-        "id": record.id, "kind": record.kind, "title": record.title, "order": re.sub(r"^\W+", "", record.title).casefold(),
-        "summary": plain_text(data.get("summary") or data.get("definition", ""), refs),
-        "content": " ".join(w for w in words if w), "source": " ".join(sources), "facts": facts,
-        "country": ",".join(countries), "region": ",".join(data.get("regions", [])),
-        "topic": ",".join(data.get("topics", []) + ([record.id] if record.kind == "topic" else [])),
-        "challenge": ",".join(data.get("challenges", []) + ([record.id] if record.kind == "challenge" else [])),
-        "phase": ",".join(data.get("phases", [])), "lead_actor": data.get("lead_actor", ""),
-        "status": data.get("status", ""), "evidence": facts["evidence"] or "",
-        "participant": ",".join(facts["participants"]), "format": ",".join(fmt.get("kinds", [])),
-        "frequency": fmt.get("frequency", ""), "reference": ",".join(record.cited), "design": ",".join(facts["designs"]),
-    }
-    doc["text"] = " \n ".join([doc["title"]] * 3 + [doc["summary"]] * 2 + [doc["content"]])
-    if data.get("start_year"):
-        doc["year"] = data["start_year"]
-    return doc
-
-
-def _designs(record: Record, catalogue: Catalogue) -> list[str]:
-    """Evidence designs: an evaluation's own; for a practice, those of its studies (or "no-study")."""
-    if record.kind == "evaluation":
-        return [record.data["design"]]
-    return evaluations.designs_of(catalogue, record.id) if record.kind == "practice" else []
-
-
-def _study_words(record: Record, catalogue: Catalogue) -> list[str]:
-    """Words of evaluations and glossary terms beyond their Markdown: what was evaluated, by whom, where;
-    a term's other forms."""
-    data = record.data
-    if record.kind == "glossary":
-        return list(data.get("aliases", []))
-    if record.kind != "evaluation":
-        return []
-    return [*_titles(catalogue, "practice", data.get("practices", [])), data.get("evaluator", ""),
-            data.get("sample", ""), data.get("setting", ""), evaluations.word(data["design"]),
-            *(evaluations.word(o["measure"]) for o in data.get("outcomes", []))]
-
-
-# --- the cache -----------------------------------------------------------------------------------
-
-
-def source_files(root: Path) -> list[Path]:
-    """The files an index is built from: every record and every BibTeX file."""
-    folders = [(root / FOLDERS[k], ".yaml") for k in KINDS] + [(root / "bibliography", ".bib")]
-    return sorted(p for folder, suffix in folders if folder.is_dir()
-                  for p in folder.iterdir() if p.suffix == suffix and not p.name.startswith(".") and p.is_file())
-
-
-def content_hash(root: Path) -> str:
-    """A hash of what the index is built from; any edit to a record or reference changes it."""
-    digest = hashlib.sha256(b"reskb-search\0")
-    for name in _CODE:
-        digest.update((Path(__file__).parent / name).read_bytes() + b"\0")
-    for path in source_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Cheap change detection (names, sizes, times) that decides when the hash is worth computing."""
-    found = []
-    for folder, suffix in [(FOLDERS[k], ".yaml") for k in KINDS] + [("bibliography", ".bib")]:
-        try:
-            entries = os.scandir(root / folder)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.name.endswith(suffix) and not entry.name.startswith("."):
-                    stat = entry.stat()
-                    found.append((f"{folder}/{entry.name}", stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(found))
-
-
-def cache_folder(root: Path, cache_dir: str | Path | None = None) -> Path:
-    """The index folder: `cache_dir` (relative to root) when given, else this user's cache for the catalogue."""
-    if not cache_dir:
-        return catalogue_cache(root, "search")
-    folder = Path(cache_dir)
-    return folder if folder.is_absolute() else Path(root) / folder
-
-
-def _read_stamp(cache: Path) -> dict[str, Any]:
-    try:
-        stamp = json.loads((cache / "stamp.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stamp if isinstance(stamp, dict) else {}
-
-
-def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
-                 catalogue: Catalogue | None = None) -> bool:
-    """Build the index unless the cache already holds one of the same content; True when it was built.
-    The catalogue is loaded and validated only when a build is needed."""
-    root = Path(root)
-    cache = check_cache_folder(cache_folder(root, cache_dir), root)  # before anything in it is read
-    digest = content_hash(root)
-    if _read_stamp(cache).get("hash") == digest and index.exists_in(cache / "index", indexname=_INDEX_NAME):
-        return False
-    if catalogue is None:
-        from .records.validate import has_errors, load_catalogue
-
-        catalogue, problems = load_catalogue(root)
-        if has_errors(problems):
-            raise CatalogueInvalid(problems)
-    cache.mkdir(parents=True, exist_ok=True)
-    # build beside the old index and swap, so that a reader never sees half an index
-    building = Path(tempfile.mkdtemp(prefix="index-", dir=cache))
-    ix = index.create_in(building, SCHEMA, indexname=_INDEX_NAME)
-    words: Counter[str] = Counter()
-    with ix.writer(limitmb=256) as writer:
-        for record in catalogue.all_records():
-            doc = _document(record, catalogue)
-            writer.add_document(**doc)
-            words.update(w.lower() for w in _WORD.findall(" ".join((doc["title"], doc["summary"], doc["content"]))))
-    ix.close()
-    # the words as written (the index holds stems), for "did you mean" when nothing matches
-    (building / "words.txt").write_text("\n".join(w for w, _ in words.most_common()), encoding="utf-8")
-    old = cache / f"old-{os.getpid()}"
-    if (cache / "index").exists():
-        (cache / "index").rename(old)
-    building.rename(cache / "index")
-    shutil.rmtree(old, ignore_errors=True)
-    (cache / "related.json").unlink(missing_ok=True)
-    (cache / "stamp.json").write_text(json.dumps({"hash": digest}), encoding="utf-8")
-    return True
-
-
 # --- queries -------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
 _FIELD = re.compile(r"^(\w+):(.*)$")
 
@@ -392,13 +193,8 @@ def _values(value: str | Iterable[str] | None) -> list[str]:
     return [str(v).strip() for v in items if str(v).strip()]
 
 
-#: whoosh's default BM25F parameters: scores computed here equal those whoosh's own matchers would give
-_B, _K1 = 0.75, 1.2
 #: terms whose postings stay in memory; beyond this the cache starts afresh (a term costs ~50 KB at 5,000 records)
 _CACHED_TERMS = 2000
-#: related practices, as whoosh's more-like-this: key terms per practice, candidates kept; and per key term only
-#: the practices that use it most, so the work per practice stays the same however large the catalogue
-_KEY_TERMS, _CANDIDATES, _TERM_DOCS, _VALUE_DOCS = 20, 30, 100, 50
 
 Scores = dict[int, float]
 
@@ -407,37 +203,44 @@ class SearchIndex:
     """An open index with one searcher reused by every query (open it once, query many times).
 
     Queries are parsed by whoosh but run here, over postings read from the index once per term and kept in
-    memory with their BM25F scores: whoosh's own matchers step through every posting in Python and took
-    50-500 ms a query at 5,000 practices, where every common word is in most records."""
+    memory with their BM25F scores: whoosh's own searcher steps through every posting in Python, and at 5,000
+    practices (where every common word is in most records) it was 3-4 times slower than this executor on the same
+    queries, machine and index, missing the query targets (scripts/search_benchmark.py prints both).
+    `executor="whoosh"` runs the same queries through whoosh's searcher: the benchmark's comparison, and the
+    tests' proof that both give the same hits, scores, snippets and facets. Reading postings block by block
+    relies on whoosh-reloaded's codec (hence the pinned version); that test fails if an upgrade changes it."""
 
-    def __init__(self, folder: Path, digest: str = ""):
+    def __init__(self, folder: Path, digest: str = "", executor: str = "custom"):
+        if executor not in EXECUTORS:
+            raise ValueError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}")
         self.folder = folder
         self.digest = digest
+        self.executor = executor
+        self._related: RelatedPractices | None = None
         self._index = index.open_dir(str(folder), indexname=_INDEX_NAME)
-        self._searcher = self._index.searcher()
-        self._reader = self._searcher.reader()
+        self.searcher = self._index.searcher()
+        self.reader = self.searcher.reader()
         self._words: list[str] | None = None
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._postings: dict[tuple[str, bytes], Scores] = {}
         self._positions: dict[tuple[str, bytes], dict[int, int]] = {}
         self._lengths: dict[str, list[float]] = {}
-        self._neighbours: dict[int, list[tuple[int, float]]] | None = None
         self._read_terms: set[tuple[str, bytes]] = set()  # the terms the current query looked up
         self._parsers = {group: self._parser(group) for group in ("all", "any")}
         # facet values of every document, read once: counting them per query is then a Counter over lists
         self._facts: dict[int, list[tuple[str, str]]] = {}
         self._years: dict[int, int] = {}
-        self._docnums: dict[str, int] = {}
-        self._ids: dict[int, str] = {}
-        self._practices: dict[str, dict[str, Any]] = {}  # id -> structured values, for related practices
+        self.docnums: dict[str, int] = {}
+        self.ids: dict[int, str] = {}
+        self.practices: dict[str, dict[str, Any]] = {}  # id -> structured values, for related practices
         titles: dict[int, str] = {}
-        for docnum, stored in self._searcher.iter_docs():
+        for docnum, stored in self.searcher.iter_docs():
             facts = stored["facts"]
-            self._docnums[stored["id"]] = docnum
-            self._ids[docnum] = stored["id"]
+            self.docnums[stored["id"]] = docnum
+            self.ids[docnum] = stored["id"]
             titles[docnum] = re.sub(r"^\W+", "", stored["title"]).casefold()  # as the "order" field
             if stored["kind"] == "practice":
-                self._practices[stored["id"]] = {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
+                self.practices[stored["id"]] = {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
             if stored.get("year") is not None:
                 self._years[docnum] = stored["year"]
             self._facts[docnum] = [("kind", stored["kind"])] + [
@@ -453,12 +256,12 @@ class SearchIndex:
 
     @classmethod
     def open(cls, root: str | Path = ".", cache_dir: str | Path | None = None,
-             catalogue: Catalogue | None = None) -> SearchIndex:
+             catalogue: Catalogue | None = None, executor: str = "custom") -> SearchIndex:
         """Open the catalogue's index, building it first when the content changed."""
         root = Path(root)
         ensure_index(root, cache_dir, catalogue)
         cache = cache_folder(root, cache_dir)
-        return cls(cache / "index", _read_stamp(cache).get("hash", ""))
+        return cls(cache / "index", _read_stamp(cache).get("hash", ""), executor)
 
     def _parser(self, group: str) -> qparser.QueryParser:
         grouping = qparser.AndGroup if group == "all" else qparser.OrGroup.factory(0.9)
@@ -475,7 +278,7 @@ class SearchIndex:
                 from exc
 
     def close(self) -> None:
-        self._searcher.close()
+        self.searcher.close()
         self._index.close()
 
     def __enter__(self) -> SearchIndex:
@@ -485,17 +288,17 @@ class SearchIndex:
         self.close()
 
     def __len__(self) -> int:
-        return self._searcher.doc_count()
+        return self.searcher.doc_count()
 
     # -- postings --
 
-    def _read(self, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
+    def postings(self, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
         """Document numbers and weights of one term; whole blocks at a time where the codec allows."""
         ids: list[int] = []
         weights: list[float] = []
-        if (fieldname, btext) not in self._reader:
+        if (fieldname, btext) not in self.reader:
             return ids, weights
-        m = self._reader.postings(fieldname, btext)
+        m = self.reader.postings(fieldname, btext)
         if isinstance(m, W3LeafMatcher):  # a block at a time: several times faster than a posting at a time
             while m.is_active():
                 m._read_ids()
@@ -510,10 +313,10 @@ class SearchIndex:
                 m.next()
         return ids, weights
 
-    def _field_lengths(self, fieldname: str) -> list[float]:
+    def field_lengths(self, fieldname: str) -> list[float]:
         if fieldname not in self._lengths:
-            length = self._reader.doc_field_length
-            self._lengths[fieldname] = [length(d, fieldname, 1) for d in range(self._reader.doc_count_all())]
+            length = self.reader.doc_field_length
+            self._lengths[fieldname] = [length(d, fieldname, 1) for d in range(self.reader.doc_count_all())]
         return self._lengths[fieldname]
 
     def _term(self, fieldname: str, btext: bytes) -> Scores:
@@ -522,11 +325,11 @@ class SearchIndex:
         self._read_terms.add(key)
         scores = self._postings.get(key)
         if scores is None:
-            ids, weights = self._read(fieldname, btext)
+            ids, weights = self.postings(fieldname, btext)
             if ids and SCHEMA[fieldname].scorable:
-                idf = self._searcher.idf(fieldname, btext)
-                avg = self._searcher.avg_field_length(fieldname) or 1
-                lengths = self._field_lengths(fieldname)
+                idf = self.searcher.idf(fieldname, btext)
+                avg = self.searcher.avg_field_length(fieldname) or 1
+                lengths = self.field_lengths(fieldname)
                 scores = {d: bm25(idf, w, lengths[d], avg, _B, _K1) for d, w in zip(ids, weights, strict=False)}
             else:
                 scores = dict(zip(ids, weights, strict=False))
@@ -541,8 +344,8 @@ class SearchIndex:
         found = self._positions.get(key)
         if found is None:
             found = {}
-            if (fieldname, btext) in self._reader:
-                m = self._reader.postings(fieldname, btext)
+            if (fieldname, btext) in self.reader:
+                m = self.reader.postings(fieldname, btext)
                 while m.is_active():
                     mask = 0
                     for p in m.value_as("positions"):
@@ -566,7 +369,7 @@ class SearchIndex:
         if isinstance(q, query.qcore._NullQuery):
             return {}
         if isinstance(q, query.terms.MultiTerm):  # prefix*, typo~, wildcards: the words they stand for
-            found = [self._term(f, t) for f, t in q.existing_terms(self._reader, expand=True) if f == q.fieldname]
+            found = [self._term(f, t) for f, t in q.existing_terms(self.reader, expand=True) if f == q.fieldname]
             return {d: s * boost for d, s in _sum_any(found).items()}
         if isinstance(q, query.Term) and q.fieldname in SCHEMA:
             scores = self._term(q.fieldname, self._bytes(q.fieldname, q.text))
@@ -612,7 +415,7 @@ class SearchIndex:
         elif isinstance(q, query.Every):
             scores = dict.fromkeys(self._all, 1.0)
         else:  # ranges (year:>2015) and anything rarer: whoosh finds the documents, each scores the boost
-            return dict.fromkeys(self._searcher.docs_for_query(q), float(boost))
+            return dict.fromkeys(self.searcher.docs_for_query(q), float(boost))
         return {d: s * boost for d, s in scores.items()} if boost != 1 else scores
 
     def _phrase(self, fieldname: str, words: list[bytes]) -> Scores:
@@ -652,7 +455,8 @@ class SearchIndex:
             return None
         key = repr(narrowed)
         if key not in self._filter_cache:
-            self._filter_cache[key] = frozenset(self._run(narrowed))
+            found = self.searcher.docs_for_query(narrowed) if self.executor == "whoosh" else self._run(narrowed)
+            self._filter_cache[key] = frozenset(found)
         return self._filter_cache[key]
 
     def _scores(self, q: query.Query, allowed: frozenset[int] | None) -> Scores:
@@ -681,29 +485,62 @@ class SearchIndex:
             raise QueryError("the limit must be 1 or more")
         check_syntax(text)
         allowed = self._allowed(self._filter(filters))
-        matched, scores, q = "all", None, query.NullQuery
+        matched, found, q = "all", None, query.NullQuery
         if text:
             q = self._parse("all", text)
             errors = list(_errors(q))
             if errors:
                 raise QueryError(f"cannot read the query: {errors[0]}")
-            scores = self._scores(q, allowed)
-            if not scores and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
+            found = self._execute(q, allowed, limit)
+            if not found[1] and len(text.split()) > 1 and not (_OPERATORS & set(text.split())):
                 q, matched = self._parse("any", text), "any"
-                scores = self._scores(q, allowed)
-        if scores is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
-            docs: Iterable[int] = self._all if allowed is None else allowed
+                found = self._execute(q, allowed, limit)
+        if found is None or q is query.NullQuery:  # no words (or only stop words): every record, by title
+            docs: Collection[int] = self._all if allowed is None else allowed
             listed = [d for d in self._order if d in docs]
-            top, words, total = listed[:limit] if limit else listed, frozenset(), len(listed)
-            hits = [self._hit(d, None, words) for d in top]
+            total = len(listed)
+            hits = [self._hit(d, None, frozenset()) for d in (listed[:limit] if limit else listed)]
         else:
-            docs = scores.keys()
-            floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
-            top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
-            words, total = self._query_words(q), len(scores)
-            hits = [self._hit(d, scores[d], words) for d in top]
+            top, docs, words = found
+            total = len(docs)
+            hits = [self._hit(d, score, words) for d, score in top]
         suggestion = self.suggest(text) if text and not total else None
         return SearchResults(text, filters, total, hits, self._facet_counts(docs, total), matched, suggestion)
+
+    def _execute(self, q: query.Query, allowed: frozenset[int] | None,
+                 limit: int | None) -> tuple[list[tuple[int, float]], Collection[int], frozenset[str]]:
+        """The best `limit` matches with their scores (best first, then by document number), every match, and
+        the indexed words to mark in snippets; by the executor this index was opened with."""
+        if self.executor == "whoosh":
+            return self._execute_whoosh(q, allowed, limit)
+        scores = self._scores(q, allowed)
+        floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
+        top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
+        return [(d, scores[d]) for d in top], scores.keys(), self._query_words(q)
+
+    def _execute_whoosh(self, q: query.Query, allowed: frozenset[int] | None,
+                        limit: int | None) -> tuple[list[tuple[int, float]], Collection[int], frozenset[str]]:
+        """The same through whoosh's own searcher (BM25F, B=0.75, K1=1.2: the same scores), for comparison."""
+        if allowed is not None and not allowed:  # whoosh reads an empty filter as no filter
+            return [], (), frozenset()
+        # one pass that scores every match (faster than the top-N collector plus a second pass for the match set,
+        # which the facets and the total need); best first, ties by document number as whoosh's top-N orders them
+        results = self.searcher.search(q, limit=None, filter=None if allowed is None else set(allowed))
+        scored = sorted(results.top_n, key=lambda item: (-item[0], item[1]))
+        docs = {d for _, d in scored}
+        excluded = {(t.fieldname, self._bytes(t.fieldname, t.text)) for n in _negated(q) for t in n.leaves()
+                    if isinstance(t, query.Term)}
+        words = frozenset(t.decode("utf-8") for f, t in set(q.existing_terms(self.reader, expand=True)) - excluded
+                          if f in ("text", "title", "summary", "content"))
+        return [(d, score) for score, d in scored[:limit]], docs, words
+
+    def related(self, practice_id: str, limit: int = 3) -> list[str]:
+        """Ids of the practices most like this one (see related.py); [] for a record that is not a practice."""
+        if practice_id not in self.docnums:
+            raise QueryError(f"no record with id '{practice_id}'")
+        if self._related is None:
+            self._related = RelatedPractices(self)
+        return self._related.of(practice_id, limit)
 
     def _facet_counts(self, docs: Iterable[int], total: int) -> dict[str, dict[str, int]]:
         """Facet -> value -> matches; when most records match, counted from the few that do not."""
@@ -746,7 +583,7 @@ class SearchIndex:
                          if f in ("text", "title", "summary", "content"))
 
     def _hit(self, docnum: int, score: float | None, words: frozenset[str]) -> Hit:
-        stored = self._searcher.stored_fields(docnum)
+        stored = self.searcher.stored_fields(docnum)
         facts = stored["facts"]
         snippet = ""
         for name in ("summary", "content") if words else ():
@@ -765,75 +602,6 @@ class SearchIndex:
             challenges=facts["challenges"], lead_actor=facts["lead_actor"], status=facts["status"],
             evidence=facts["evidence"], start_year=facts["start_year"])
 
-    # -- related practices --
-
-    def _text_neighbours(self) -> dict[int, list[tuple[int, float]]]:
-        """For every practice, the practices whose content shares its key terms, with whoosh's more-like-this
-        score (Bo1 key terms, BM25F), computed for all practices in one pass over the content postings."""
-        if self._neighbours is not None:
-            return self._neighbours
-        practices = {self._docnums[p] for p in self._practices}
-        count = self._reader.doc_count_all()
-        avg = self._searcher.avg_field_length("content") or 1
-        lengths = self._field_lengths("content")
-        vectors: dict[int, list[tuple[float, bytes]]] = {d: [] for d in practices}
-        best: dict[bytes, list[tuple[float, int]]] = {}  # term -> the practices where it scores highest
-        for btext in self._reader.lexicon("content"):
-            ids, weights = self._read("content", btext)
-            idf = self._searcher.idf("content", btext)
-            f = sum(weights) / count  # Bo1: how common the term is in the collection
-            bo1_factor, bo1_add = math.log2((1.0 + f) / f), math.log2(1.0 + f)
-            scored = []
-            for d, w in zip(ids, weights, strict=False):
-                if d in practices:
-                    vectors[d].append((w * bo1_factor + bo1_add, btext))
-                    scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
-            best[btext] = heapq.nlargest(_TERM_DOCS, scored)
-        neighbours = {}
-        for d, vector in vectors.items():
-            acc: dict[int, float] = {}
-            for boost, btext in heapq.nsmallest(_KEY_TERMS, vector, key=lambda v: (-v[0], v[1])):
-                for score, other in best[btext]:
-                    acc[-other] = acc.get(-other, 0.0) + boost * score
-            acc.pop(d, None)
-            neighbours[d] = heapq.nsmallest(_CANDIDATES, acc.items(), key=lambda kv: (-kv[1], kv[0]))
-        self._neighbours = neighbours
-        return neighbours
-
-    def related(self, practice_id: str, limit: int = 3) -> list[str]:
-        """Practices most like this one: shared words (more-like-this over the text) and shared topics,
-        challenges, formats and kinds of participants; nothing below a floor of likeness."""
-        if practice_id not in self._docnums:
-            raise QueryError(f"no record with id '{practice_id}'")
-        mine = self._practices.get(practice_id)
-        if mine is None:
-            return []
-        # the text decides most candidates; practices sharing a topic or challenge join them; shared values rerank
-        like = self._text_neighbours()[self._docnums[practice_id]]
-        best = max((s for _, s in like), default=0.0) or 1.0
-        text = {self._ids[d]: s / best for d, s in like}
-        for key in ("topics", "challenges"):
-            for value in mine[key]:
-                text.update((p, 0.0) for p in self._sharing(key, value) if p not in text)
-        scores = {}
-        for other, likeness in text.items():
-            if other == practice_id:
-                continue
-            score = 0.5 * likeness + 0.5 * _overlap(mine, self._practices[other])
-            if score >= 0.25:
-                scores[other] = score
-        return [i for i, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
-
-    def _sharing(self, key: str, value: str) -> list[str]:
-        """Practices with this topic or challenge (the first few by id: enough for candidates)."""
-        if not hasattr(self, "_by_value"):
-            by_value: dict[tuple[str, str], list[str]] = {}
-            for pid in sorted(self._practices):
-                for k in ("topics", "challenges"):
-                    for v in self._practices[pid][k]:
-                        by_value.setdefault((k, v), []).append(pid)
-            self._by_value = by_value
-        return self._by_value.get((key, value), [])[:_VALUE_DOCS]
 
 
 def _negated(q: query.Query) -> Iterable[query.Query]:
@@ -864,34 +632,6 @@ def _sum_any(runs: list[Scores]) -> Scores:
     keys = set().union(*runs)
     return dict(zip(keys, map(sum, zip(*(map(r.get, keys, repeat(0.0)) for r in runs), strict=False)), strict=False))
 
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
-def _overlap(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> float:
-    """How much two practices share in their structured values, 0 to 1; topics and challenges weigh most."""
-    weights = {"topics": 0.35, "challenges": 0.25, "formats": 0.2, "participants": 0.1, "phases": 0.1}
-    return sum(w * _jaccard(a[k], b[k]) for k, w in weights.items())
-
-
-def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None, limit: int = 3) -> dict[str, list[str]]:
-    """practice id -> ids of similar practices, for the "Related practices" of each page. Cached beside the
-    index, so an unchanged catalogue does not recompute them."""
-    root = Path(catalogue.root)
-    cache = cache_folder(root, cache_dir)
-    with SearchIndex.open(root, cache_dir, catalogue) as ix:
-        saved = cache / "related.json"
-        try:
-            stored = json.loads(saved.read_text(encoding="utf-8"))
-            if stored.get("hash") == ix.digest and stored.get("limit") == limit:
-                return stored["related"]
-        except (OSError, ValueError, AttributeError):
-            pass
-        related = {pid: ix.related(pid, limit) for pid in sorted(catalogue.practices)}
-    saved.write_text(json.dumps({"hash": ix.digest, "limit": limit, "related": related}), encoding="utf-8")
-    return related
 
 
 # --- the function for notebooks ------------------------------------------------------------------
@@ -942,3 +682,11 @@ def search(text: str = "", *, root: str | Path = ".", cache_dir: str | Path | No
     if unknown:
         raise TypeError(f"unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FACETS)}")
     return open_index(root, cache_dir).search(text, limit=limit, **filters)  # type: ignore[arg-type]
+
+
+def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None, limit: int = 3) -> dict[str, list[str]]:
+    """practice id -> ids of similar practices, for the "Related practices" of each page. Cached beside the
+    index, so an unchanged catalogue does not recompute them."""
+    root = Path(catalogue.root)
+    with SearchIndex.open(root, cache_dir, catalogue) as ix:
+        return cached_related(ix, sorted(catalogue.practices), cache_folder(root, cache_dir) / "related.json", limit)

@@ -44,9 +44,10 @@ def add_search_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from .cache_dir import UnsafeCache
-    from .mkdocs_yml import site_url as _site_url
-    from .search import CatalogueInvalid, QueryError, SearchIndex
+    from ..cache_dir import UnsafeCache
+    from ..mkdocs_yml import site_url
+    from .index import CatalogueInvalid
+    from .query import QueryError, SearchIndex
 
     root = Path(args.path)
     filters = {dest: getattr(args, dest) for _, dest, _ in FILTERS if getattr(args, dest)}
@@ -66,7 +67,7 @@ def run_search(args: argparse.Namespace) -> int:
         print(f"reskb search: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        site = _site_url(root)
+        site = site_url(root)
         out = results.to_dict()
         for hit in out["hits"]:
             hit["url"] = site.rstrip("/") + "/" + hit["path"]
@@ -87,8 +88,8 @@ def _bold_on(stream: object) -> bool:
 
 
 def _text(results, bold: bool) -> str:  # type: ignore[no-untyped-def]
-    from .labels import label
-    from .records.catalogue import country_name
+    from ..labels import label
+    from ..records.catalogue import country_name
 
     def marks(text: str) -> str:
         return re.sub(r"\*\*(.+?)\*\*", (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"**\1**", text)
