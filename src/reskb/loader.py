@@ -75,13 +75,14 @@ class LoadError(Exception):
         super().__init__(problem.format_text())
 
 
-def load_yaml(path: Path, shown_as: str) -> Document:
-    """Parse one YAML file; raise LoadError with file and line on anything a contributor must fix."""
+def load_yaml(path: Path, shown_as: str, raw: bytes | None = None) -> Document:
+    """Parse one YAML file (its bytes `raw` when already read); raise LoadError with file and line on
+    anything a contributor must fix."""
 
     def fail(line: int, message: str, hint: str = "", field_name: str = "") -> LoadError:
         return LoadError(Problem(shown_as, line, field_name, message, hint))
 
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         raise fail(1, f"the file is {len(raw):,} bytes; at most {MAX_FILE_BYTES:,} are allowed",
                    "keep records short and link to longer documents")
@@ -169,6 +170,8 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
                    dotted(pointer))
     if node.style == "|":
         doc.text_starts[pointer] = line + 1
+    if node.tag == "tag:yaml.org,2002:str":  # what the constructor would return, without its dispatch
+        return node.value
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
