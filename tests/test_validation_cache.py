@@ -127,9 +127,16 @@ LIES = {
                                          for e in d["files"].values()],
     "bad severity": lambda d: [p.__setitem__(5, "fatal") for e in d["files"].values() for p in e["problems"]],
     "stand-in without an id": lambda d: [e["standin"]["data"].pop("id") for e in d["files"].values()],
-    "lines not numbers": lambda d: [e["standin"].update(lines=[[["id"], "one"]]) for e in d["files"].values()],
-    "pointer of objects": lambda d: [e["standin"].update(lines=[[[{"a": 1}], 1]]) for e in d["files"].values()],
-    "citations cut short": lambda d: [e.update(citations=[["paper2018"]]) for e in d["files"].values()],
+    "lines not numbers": lambda d: [e["standin"].update(lines=["one"] * len(e["standin"]["lines"]))
+                                    for e in d["files"].values()],
+    "lines of true": lambda d: [e["standin"].update(lines=[True] * len(e["standin"]["lines"]))
+                                for e in d["files"].values()],
+    "lines cut short": lambda d: [e["standin"]["lines"].pop() for e in d["files"].values()],
+    "pointer of objects": lambda d: [e["standin"].update(pointers=[[{"a": 1}]] * len(e["standin"]["lines"]))
+                                     for e in d["files"].values()],
+    "citations cut short": lambda d: [e["citations"][0].append("paper2018") for e in d["files"].values()],
+    "citation lines as text": lambda d: [e["citations"].__setitem__(1, [str(n) for n in e["citations"][1]])
+                                         for e in d["files"].values() if e["citations"][1]],
     "bibliography of strings": lambda d: d["bibliography"]["result"].update(references="paper2018"),
     "another version": lambda d: d.update(code="0" * 64),
     "entries not objects": lambda d: d.update(files={k: [[[[[]]]]] for k in d["files"]}),

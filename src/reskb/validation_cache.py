@@ -44,7 +44,7 @@ from .validate import (
     standin_record,
 )
 
-FORMAT = 1
+FORMAT = 2
 CACHE_NAME = "validate"
 RESULTS_FILE = "results.json"
 MAX_CACHE_BYTES = 512_000_000
@@ -192,16 +192,17 @@ def _problem(value: Any) -> Problem:
 
 
 def _problems(value: Any, path: str | None = None) -> list[Problem]:
-    if not isinstance(value, list):
-        raise _Malformed
-    problems = [_problem(v) for v in value]
+    if value == []:  # most files: nothing to report
+        return []
+    problems = [_problem(v) for v in _typed(value, list)]
     if path is not None and any(p.path != path for p in problems):
         raise _Malformed  # a file's own problems name that file
     return problems
 
 
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
+def _typed(value: Any, kind: type) -> list[Any]:
+    """value, when it is a list of `kind` only (checked at C speed: these lists are long and many)."""
+    if type(value) is not list or not set(map(type, value)) <= {kind}:
         raise _Malformed
     return value
 
@@ -211,10 +212,10 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
                              "placeholders": [_problem_json(p) for p in result.placeholders]}
     if result.standin is not None:
         record = result.standin
-        entry["standin"] = {"data": record.data, "lines": [[list(k), v] for k, v in record.doc.lines.items()],
-                            "cited": record.cited}
+        entry["standin"] = {"data": record.data, "pointers": [list(k) for k in record.doc.lines],
+                            "lines": list(record.doc.lines.values()), "cited": record.cited}
         entry["own_problems"] = [_problem_json(p) for p in result.own_problems]
-        entry["citations"] = [list(c) for c in result.citations]
+        entry["citations"] = [[c[i] for c in result.citations] for i in range(3)]  # keys, lines, fields
         entry["locators"] = [[key, _problem_json(p)] for key, p in result.locators]
     return entry
 
@@ -222,41 +223,39 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
     """The FileResult an entry holds; None when any part of it is not of the shape encode_file_result writes."""
     try:
-        if not isinstance(entry, dict) or not isinstance(entry.get("unreadable"), bool):
+        if type(entry) is not dict or type(entry.get("unreadable")) is not bool:
             raise _Malformed
         result = FileResult(unreadable=entry["unreadable"], problems=_problems(entry.get("problems"), shown),
                             placeholders=_problems(entry.get("placeholders"), shown))
         standin = entry.get("standin")
         if standin is None:
             return result
-        if result.unreadable or not isinstance(standin, dict):
+        if result.unreadable or type(standin) is not dict:
             raise _Malformed
-        data, cited = standin.get("data"), _list(standin.get("cited"))
-        if not (isinstance(data, dict) and isinstance(data.get("id"), str)
-                and isinstance(data.get("term" if kind == "glossary" else "title"), str)
-                and all(isinstance(c, str) for c in cited)):
+        data, cited = standin.get("data"), _typed(standin.get("cited"), str)
+        if not (type(data) is dict and type(data.get("id")) is str
+                and type(data.get("term" if kind == "glossary" else "title")) is str):
             raise _Malformed
-        lines = {}
-        for item in _list(standin.get("lines")):
-            pointer, line = item if isinstance(item, list) and len(item) == 2 else (None, None)
-            if not (isinstance(pointer, list) and all(isinstance(p, (str, int)) and not isinstance(p, bool)
-                                                      for p in pointer) and isinstance(line, int)):
-                raise _Malformed
-            lines[tuple(pointer)] = line
+        pointers, numbers = _typed(standin.get("pointers"), list), _typed(standin.get("lines"), int)
+        if len(pointers) != len(numbers):
+            raise _Malformed
+        try:  # a pointer holding a list or an object is not hashable; any other odd part matches no field
+            lines = dict(zip(map(tuple, pointers), numbers, strict=True))
+        except (TypeError, ValueError):
+            raise _Malformed from None
         result.standin = standin_record(kind, path, shown, data, lines, cited)
         result.own_problems = _problems(entry.get("own_problems"), shown)
-        for item in _list(entry.get("citations")):
-            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
-                    and isinstance(item[1], int) and isinstance(item[2], str)):
+        citations = entry.get("citations")
+        if type(citations) is not list or len(citations) != 3:
+            raise _Malformed
+        keys, at, fields = _typed(citations[0], str), _typed(citations[1], int), _typed(citations[2], str)
+        if not len(keys) == len(at) == len(fields):
+            raise _Malformed
+        result.citations = list(zip(keys, at, fields, strict=True))
+        for item in _typed(entry.get("locators"), list):
+            if not (len(item) == 2 and type(item[0]) is str):
                 raise _Malformed
-            result.citations.append((item[0], item[1], item[2]))
-        for item in _list(entry.get("locators")):
-            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
-                raise _Malformed
-            problem = _problem(item[1])
-            if problem.path != shown:
-                raise _Malformed
-            result.locators.append((item[0], problem))
+            result.locators.append((item[0], _problems([item[1]], shown)[0]))
         return result
     except _Malformed:
         return None
@@ -275,14 +274,12 @@ def decode_bibliography(entry: Any) -> Bibliography | None:
         if not isinstance(entry, dict):
             raise _Malformed
         references = {}
-        for item in _list(entry.get("references")):
+        for item in _typed(entry.get("references"), list):
             if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
                     and isinstance(item[1], str) and isinstance(item[2], int)):
                 raise _Malformed
             references[item[0]] = Reference(item[0], Entry("misc"), item[1], item[2])
-        broken = _list(entry.get("broken"))
-        if not all(isinstance(key, str) for key in broken):
-            raise _Malformed
+        broken = _typed(entry.get("broken"), str)
         return Bibliography(_problems(entry.get("problems")), references, set(broken))
     except _Malformed:
         return None
