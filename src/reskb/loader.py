@@ -198,11 +198,14 @@ def pointer_of(name: str) -> Pointer:
 
 def leaves(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
     """(pointer, value) of every value in loaded data that is not a mapping or a list, depth first."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from leaves(item, (*pointer, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from leaves(item, (*pointer, i))
-    else:
-        yield pointer, value
+    found: list[tuple[Pointer, Any]] = []
+    stack = [(pointer, value)]  # a stack, not recursion: every record is walked twice per validation
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, dict):
+            stack += reversed([((*here, key), child) for key, child in item.items()])
+        elif isinstance(item, list):
+            stack += reversed([((*here, i), child) for i, child in enumerate(item)])
+        else:
+            found.append((here, item))
+    return iter(found)
