@@ -23,8 +23,17 @@ def _report(problems: list[Problem], fmt: str, files: int) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import os
+
+    from .records.validation_cache import validate
+
     root = Path(args.path)
-    catalogue, problems = load_catalogue(root)
+    use_cache = not args.no_cache and os.environ.get("CI", "").lower() not in ("true", "1")
+    checked, not_cached = validate(root, use_cache)
+    if not_cached:
+        print(f"reskb validate: checking every file afresh, without the cache: {not_cached}", file=sys.stderr)
+    problems = checked.problems
+    catalogue = checked.catalogue
     files = len(catalogue.all_records()) + len({r.path for r in catalogue.references.values()})
     if args.errors_only:
         problems = [p for p in problems if p.severity == "error"]
@@ -94,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "github"), default="text",
                           help="'github' prints pull-request annotations")
     validate.add_argument("--errors-only", action="store_true", help="hide warnings")
+    validate.add_argument("--no-cache", action="store_true",
+                          help="check every file afresh, without the results kept from earlier runs "
+                          "(also the default where the environment sets CI=true)")
     validate.set_defaults(func=cmd_validate)
 
     pages = sub.add_parser("pages", help="write the generated Markdown pages to a folder")

@@ -31,7 +31,11 @@ def shown_name(path: Path, root: Path) -> str:
         text = path.relative_to(root).as_posix()
     except ValueError:
         text = path.as_posix()
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
 
 
 def checkout_problems(root: Path) -> Iterator[Problem]:
@@ -59,10 +63,10 @@ def checkout_problems(root: Path) -> Iterator[Problem]:
 
 def _names(folder: Path, names: list[str], root: Path) -> Iterator[Problem]:
     seen: dict[str, str] = {}
+    shown_folder = shown_name(folder, root)
     for entry in sorted(names):
-        path = folder / entry
-        shown = shown_name(path, root)
-        if path.is_symlink():
+        shown = f"{shown_folder}/{_CONTROL.sub(_escape, entry)}"  # shown_name(folder / entry, root), without pathlib
+        if os.path.islink(os.path.join(folder, entry)):
             yield Problem(shown, 0, "", "symbolic links are not allowed here", "put the file itself in the folder")
         if _CONTROL.search(entry):
             yield Problem(shown, 0, "", "the file name contains control characters", "rename the file")

@@ -75,13 +75,14 @@ class LoadError(Exception):
         super().__init__(problem.format_text())
 
 
-def load_yaml(path: Path, shown_as: str) -> Document:
-    """Parse one YAML file; raise LoadError with file and line on anything a contributor must fix."""
+def load_yaml(path: Path, shown_as: str, raw: bytes | None = None) -> Document:
+    """Parse one YAML file (its bytes `raw` when already read); raise LoadError with file and line on
+    anything a contributor must fix."""
 
     def fail(line: int, message: str, hint: str = "", field_name: str = "") -> LoadError:
         return LoadError(Problem(shown_as, line, field_name, message, hint))
 
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         raise fail(1, f"the file is {len(raw):,} bytes; at most {MAX_FILE_BYTES:,} are allowed",
                    "keep records short and link to longer documents")
@@ -169,6 +170,8 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
                    dotted(pointer))
     if node.style == "|":
         doc.text_starts[pointer] = line + 1
+    if node.tag == "tag:yaml.org,2002:str":  # what the constructor would return, without its dispatch
+        return node.value
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
@@ -195,11 +198,14 @@ def pointer_of(name: str) -> Pointer:
 
 def leaves(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
     """(pointer, value) of every value in loaded data that is not a mapping or a list, depth first."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from leaves(item, (*pointer, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from leaves(item, (*pointer, i))
-    else:
-        yield pointer, value
+    found: list[tuple[Pointer, Any]] = []
+    stack = [(pointer, value)]  # a stack, not recursion: every record is walked twice per validation
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, dict):
+            stack += reversed([((*here, key), child) for key, child in item.items()])
+        elif isinstance(item, list):
+            stack += reversed([((*here, i), child) for i, child in enumerate(item)])
+        else:
+            found.append((here, item))
+    return iter(found)

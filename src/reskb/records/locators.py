@@ -77,18 +77,24 @@ def _covers(entries: list[dict[str, Any]], kind: str, value: str) -> bool:
 def check_cited_locators(record: Record, known: Collection[str]) -> Iterator[Problem]:
     """Every section or page cited in the text appears among the record's `references:` for that key
     (`known`: the keys in the bibliography; unknown keys are reported by another check)."""
+    return (problem for key, problem in uncovered_locators(record) if key in known)
+
+
+def uncovered_locators(record: Record) -> Iterator[tuple[str, Problem]]:
+    """(key, problem) for every section or page cited in the text that the record's `references:` entries for
+    that key do not name; a problem only when the key is in the bibliography (the caller knows)."""
     listed = _listed(record)
     for field, text in record.markdown_texts():
         pointer = pointer_of(field)
         for key, locator, line in citations_with_lines(text):
             parsed = parse_locator(locator) if locator else None
-            if parsed is None or key not in known:
-                continue  # an unknown key is reported elsewhere; a locator of another form is not checked
+            if parsed is None:
+                continue  # a locator of another form is not checked
             kind, value = parsed
             if _covers(listed.get(key, []), kind, value):
                 continue
             entry = f'section: "{value}"' if kind == "section" else f'pages: "{value}"'
             where = f'section "{value}"' if kind == "section" else f"p. {value}"
-            yield Problem(record.path, record.doc.line_in_text(pointer, line), field,
-                          f"the text cites {where} of '{key}', which is not in this record's references",
-                          f"add '- key: {key}' with '{entry}' under references:, or correct the locator")
+            yield key, Problem(record.path, record.doc.line_in_text(pointer, line), field,
+                               f"the text cites {where} of '{key}', which is not in this record's references",
+                               f"add '- key: {key}' with '{entry}' under references:, or correct the locator")

@@ -18,6 +18,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
 _QUOTES = re.compile(r"^[ \t]*((?:>[ \t]*)+)", re.MULTILINE)
 _EMPHASIS_RUN = re.compile(r"[*_~]{7,}")
+_MARKUP = re.compile(r"[\\`\[\]()]")
 
 #: character steps Python-Markdown may spend finding the ends of links in one text (~1 s)
 MAX_BRACKET_WORK = 2_000_000
@@ -78,14 +79,14 @@ def _paragraph_work(text: str, start: int, end: int) -> int:
     brackets: list[int] = []  # open '[' positions
     parens: list[tuple[int, bool]] = []  # open '(' positions, and whether a link target starts there
     last_backtick = -1
-    escaped = False
-    for i in range(start, end):
-        char = text[i]
-        if escaped:
-            escaped = False
+    escaped_at = -1  # the position a backslash escapes
+    for match in _MARKUP.finditer(text, start, end):  # only these characters matter: C speed between them
+        i = match.start()
+        if i == escaped_at:
             continue
+        char = text[i]
         if char == "\\":
-            escaped = True
+            escaped_at = i + 1
         elif char == "`":
             last_backtick = i
         elif char == "[":

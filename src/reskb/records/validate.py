@@ -6,11 +6,15 @@ so a contributor sees everything to fix in one run.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import json
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,14 +24,14 @@ import jsonschema_rs
 import pycountry
 from referencing import Registry, Resource
 
-from ..citations import Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
+from ..citations import Formatter, Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
 from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
-from ..problems import Problem, display_path
+from ..problems import Problem, display_path, visible
 from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import checkout_problems
-from .loader import LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
-from .locators import check_cited_locators
+from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
+from .locators import uncovered_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
 from .record_dates import date_problems
@@ -55,52 +59,168 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
     when no problem has severity 'error'."""
     root = Path(root)
     catalogue = Catalogue(root=root)
+    checked = check_catalogue(root, check_record_file, read_bibliography)
+    for kind, result in checked.files:  # the records the checks kept, each in the place of its stand-in
+        if result.standin is not None and checked.catalogue.records[kind].get(result.standin.id) is result.standin:
+            assert result.record is not None
+            catalogue.records[kind][result.standin.id] = result.record
+    catalogue.unreadable = checked.catalogue.unreadable
+    catalogue.docs_citations = checked.catalogue.docs_citations
+    catalogue.references = checked.bibliography.references
+    catalogue.broken_references = checked.bibliography.broken
+    catalogue.formatter = checked.bibliography.formatter
+    return catalogue, checked.problems
+
+
+@dataclass
+class FileResult:
+    """What one record file contributes to validation, worked out from its name and bytes alone (so that
+    validation_cache can keep it). The cross-record checks run on `standin`, the fields they read."""
+
+    unreadable: bool = False
+    problems: list[Problem] = dataclasses.field(default_factory=list)  # reading and schema: always reported
+    placeholders: list[Problem] = dataclasses.field(default_factory=list)
+    standin: Record | None = None  # None when the record has no id or title: it is not in the catalogue
+    own_problems: list[Problem] = dataclasses.field(default_factory=list)  # its own values: reported when in the catalogue
+    citations: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)  # (key, line, field) of every key cited
+    locators: list[tuple[str, Problem]] = dataclasses.field(default_factory=list)  # cited places its references lack, by key
+    record: Record | None = None  # the full record (fresh checks only)
+
+
+@dataclass
+class Bibliography:
+    problems: list[Problem]
+    references: dict[str, Reference]
+    broken: set[str]
+    formatter: Formatter | None = None
+
+
+@dataclass
+class Checked:
+    problems: list[Problem]
+    catalogue: Catalogue  # of stand-ins: ids, titles and links only
+    files: list[tuple[str, FileResult]]
+    bibliography: Bibliography
+
+
+FileCheck = Callable[[str, Path, str], FileResult]
+BibliographyCheck = Callable[[list[Path], Path], Bibliography]
+
+
+def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: BibliographyCheck) -> Checked:
+    """Every check, from the results of each file (`check_file`, `check_bibliography`: fresh, or from
+    validation_cache) and the cross-record checks, which always run."""
+    root = Path(root)
+    catalogue = Catalogue(root=root)
     problems: list[Problem] = []
     placeholders: list[Problem] = []  # `TODO` left from `reskb new`: reported instead of what they cause
     if not any((root / FOLDERS[k]).is_dir() for k in KINDS):
         problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
                                 "challenges/ and topics/", "run the command from the repository's top folder"))
-        return catalogue, problems
+        return Checked(problems, catalogue, [], Bibliography([], {}, set()))
     problems += list(checkout_problems(root))  # symlinks, hostile names: before any file is read
-    for kind in KINDS:
-        for path in _files(root / FOLDERS[kind], ".yaml", root, problems):
-            shown = display_path(path, root)
-            try:
-                doc = load_yaml(path, shown)
-            except LoadError as exc:
-                problems.append(exc.problem)
-                catalogue.unreadable[kind].add(path.stem)
-                continue
-            record = Record(kind, doc, shown)
-            problems += list(check_schema(record))
-            placeholders += placeholder_problems(record)
-            if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
-                _add_record(catalogue, record, path, problems)
-    strings = _load_references(catalogue, root, problems)
-    problems += list(check_links_between_records(catalogue))
+    bib_paths = [path for path, _ in _files(root / "bibliography", ".bib", root, problems)]
+    with ThreadPoolExecutor(max_workers=1) as pool:  # pandoc reads the .bib files while Python reads the YAML
+        pending = pool.submit(check_bibliography, bib_paths, root)
+        files: list[tuple[str, FileResult]] = []
+        for kind in KINDS:
+            for path, shown in _files(root / FOLDERS[kind], ".yaml", root, problems):
+                result = check_file(kind, path, shown)
+                files.append((kind, result))
+                problems += result.problems
+                placeholders += result.placeholders
+                if result.unreadable:
+                    catalogue.unreadable[kind].add(path.stem)
+                elif result.standin is not None:
+                    _add_record(catalogue, result.standin, path, problems)
+        bib = pending.result()
+    problems += bib.problems
+    catalogue.references = bib.references
+    catalogue.broken_references = bib.broken
+    results = {id(result.standin): result for _, result in files if result.standin is not None}
+    for record in catalogue.all_records():
+        result = results[id(record)]
+        problems += result.own_problems
+        problems += list(_check_ids(catalogue, record))
+        problems += list(unknown_citations(catalogue, record.path, result.citations))
+        problems += [problem for key, problem in result.locators if key in catalogue.references]
+        problems += list(date_problems(record))
     problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
     problems += list(check_docs_citations(catalogue, root / "docs"))
-    catalogue.formatter = finish_references(catalogue.references, strings)
-    for ref in catalogue.references.values():
-        problems += ref.problems
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
         problems += list(check_unused(catalogue))
     problems = mask(problems, placeholders)
-    return catalogue, sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))
+    return Checked(sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message)), catalogue, files, bib)
 
 
-def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
+def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = None) -> FileResult:
+    """The checks of one record file that need no other file."""
+    try:
+        doc = load_yaml(path, shown, raw)
+    except LoadError as exc:
+        return FileResult(unreadable=True, problems=[exc.problem])
+    record = Record(kind, doc, shown)
+    result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record), record=record)
+    if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
+        result.standin = standin(record)
+        result.own_problems = list(_own_problems(record))
+        result.citations = citation_uses(record)
+        result.locators = list(uncovered_locators(record))
+    return result
+
+
+#: the fields the cross-record checks read: ids, titles and terms, links, dates, what evaluations derive from
+STANDIN_FIELDS = ("id", "title", "term", "aliases", "topics", "challenges", "related", "practices", "related_topics",
+                  "open_question", "design", "year", "outcomes", "added", "last_reviewed", "evidence")
+
+
+def standin(record: Record) -> Record:
+    """The record reduced to STANDIN_FIELDS (and `evidence` to its status), with their lines and the keys it cites."""
+    data = {name: value for name, value in record.data.items() if name in STANDIN_FIELDS}
+    if isinstance(data.get("evidence"), dict):
+        data["evidence"] = {k: v for k, v in data["evidence"].items() if k == "status"}
+    lines = {pointer: line for pointer, line in record.doc.lines.items() if not pointer or (
+        pointer[0] in data and (pointer[0] != "evidence" or len(pointer) == 1 or pointer[1] == "status"))}
+    return standin_record(record.kind, record.doc.path, record.path, data, lines, record.cited)
+
+
+def standin_record(kind: str, path: Path, shown: str, data: dict[str, Any], lines: dict[Pointer, int],
+                   cited: list[str]) -> Record:
+    record = Record(kind, Document(path=path, data=data, lines=lines), shown)
+    record.__dict__["cited"] = cited  # Record.cited is a cached property: this is its value
+    return record
+
+
+def _own_problems(record: Record) -> Iterator[Problem]:
+    """Checks of a record's own values (its Markdown, links, places, years)."""
+    yield from curation.check(record)
+    yield from _check_text(record)
+    yield from _check_markdown(record)
+    if record.kind in ("practice", "evaluation"):
+        yield from _check_places(record)
+        start, end = record.data.get("start_year"), record.data.get("end_year")
+        if isinstance(start, int) and isinstance(end, int) and end < start:
+            yield Problem(record.path, record.doc.line_of(("end_year",)), "end_year",
+                          f"the end year {end} is before the start year {start}", "check both years")
+
+
+def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """(path, name as shown) of the files with the suffix in a folder of the catalogue."""
     if not folder.is_dir() or folder.is_symlink():  # a symlinked folder is reported by checkout_problems
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+    shown_folder = display_path(folder, root)  # resolved once: no file found here is a link
+    with os.scandir(folder) as scan:  # names and types in one pass (Path.iterdir, is_dir: a stat per file)
+        entries = sorted(scan, key=lambda entry: os.path.normcase(entry.name))
+    for entry in entries:
+        if entry.name.startswith(".") or entry.is_dir():
             continue
-        if path.is_symlink():
+        path = folder / entry.name
+        if entry.is_symlink():
             problems.append(Problem(display_path(path, root), 0, "", "symbolic links are not allowed here",
                                     "put the file itself in the folder"))
         elif path.suffix == suffix:
-            found.append(path)
+            found.append((path, f"{shown_folder}/{visible(path.name)}"))
         elif path.suffix in (".yml", ".YAML", ".bibtex"):
             problems.append(Problem(display_path(path, root), 0, "", f"the file name must end in {suffix}",
                                     f"rename it to {path.stem}{suffix}"))
@@ -243,31 +363,40 @@ def _first_sentence(text: str) -> str:
 # --- references ----------------------------------------------------------------------------
 
 
-def _load_references(catalogue: Catalogue, root: Path, problems: list[Problem]) -> list[str]:
-    """Every readable entry of bibliography/*.bib; returns the files' @string definitions."""
+def read_bibliography(paths: list[Path], root: Path) -> Bibliography:
+    """Every readable entry of the .bib files, checked, and read into CSL-JSON by pandoc."""
+    problems: list[Problem] = []
+    references: dict[str, Reference] = {}
+    broken: set[str] = set()
     strings: list[str] = []
     lowered: dict[str, Reference] = {}
-    for path in _files(root / "bibliography", ".bib", root, problems):
+    for path in paths:
         shown = display_path(path, root)
         bib = read_bib_file(path, shown)
         problems += bib.problems
         strings += bib.strings
-        catalogue.broken_references |= bib.broken_keys
+        broken |= bib.broken_keys
         for ref in bib.references:
-            if len(catalogue.references) >= MAX_ENTRIES:
+            if len(references) >= MAX_ENTRIES:
                 problems.append(too_many_entries(shown, ref.line))
-                return strings
+                break
             first = lowered.get(ref.key.lower())
             if first is not None:  # keys repeat across files (within one file, read_bib_file reports it)
                 problems.append(duplicate_problem(ref, first))
-                catalogue.broken_references.add(ref.key)  # reported here, not again where it is cited
+                broken.add(ref.key)  # reported here, not again where it is cited
                 continue
             lowered[ref.key.lower()] = ref
             problems += list(_check_reference(ref))
             problems += list(url_problems(ref.key, dict(ref.entry.fields), shown, ref.line,
                                           {f.name: f.line for f in ref.fields}))
-            catalogue.references[ref.key] = ref
-    return strings
+            references[ref.key] = ref
+        else:
+            continue
+        break
+    formatter = finish_references(references, strings)
+    for ref in references.values():
+        problems += ref.problems
+    return Bibliography(problems, references, broken, formatter)
 
 
 def _check_reference(ref: Reference) -> Iterator[Problem]:
@@ -279,23 +408,6 @@ def _check_reference(ref: Reference) -> Iterator[Problem]:
 
 
 # --- cross-record checks -------------------------------------------------------------------
-
-
-def check_links_between_records(catalogue: Catalogue) -> Iterator[Problem]:
-    for record in catalogue.all_records():
-        yield from _check_ids(catalogue, record)
-        yield from _check_citations(catalogue, record)
-        yield from check_cited_locators(record, catalogue.references)
-        yield from curation.check(record)
-        yield from _check_text(record)
-        yield from _check_markdown(record)
-        yield from date_problems(record)
-        if record.kind in ("practice", "evaluation"):
-            yield from _check_places(record)
-            start, end = record.data.get("start_year"), record.data.get("end_year")
-            if isinstance(start, int) and isinstance(end, int) and end < start:
-                yield Problem(record.path, record.doc.line_of(("end_year",)), "end_year",
-                              f"the end year {end} is before the start year {start}", "check both years")
 
 
 def _check_ids(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
@@ -318,25 +430,29 @@ def _check_ids(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
                 yield Problem(record.path, line, f"{field}[{i}]", f"unknown {kind} id '{value}'", hint)
 
 
-def _check_citations(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
-    known = catalogue.references
-
-    def unknown(key: str, line: int, field: str) -> Problem:
-        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "add the work to a .bib file in bibliography/"
-        return Problem(record.path, line, field, f"unknown reference key '{key}'", hint)
-
+def citation_uses(record: Record) -> list[tuple[str, int, str]]:
+    """(key, line, field) of every reference key the record names, in `references:` and in its text."""
+    uses = []
     refs = record.data.get("references")
     if isinstance(refs, list):
         for i, ref in enumerate(refs):
             key = ref.get("key") if isinstance(ref, dict) else None
-            if isinstance(key, str) and key not in known and key not in catalogue.broken_references:
-                yield unknown(key, record.doc.line_of(("references", i, "key")), f"references[{i}].key")
-    for field, text in record.markdown_texts():
-        pointer = pointer_of(field)
+            if isinstance(key, str):
+                uses.append((key, record.doc.line_of(("references", i, "key")), f"references[{i}].key"))
+    for field_name, text in record.markdown_texts():
+        pointer = pointer_of(field_name)
         for key, line in dict.fromkeys(citation_lines(text)):
-            if key not in known and key not in catalogue.broken_references:
-                yield unknown(key, record.doc.line_in_text(pointer, line), field)
+            uses.append((key, record.doc.line_in_text(pointer, line), field_name))
+    return uses
+
+
+def unknown_citations(catalogue: Catalogue, path: str, uses: list[tuple[str, int, str]]) -> Iterator[Problem]:
+    known = catalogue.references
+    for key, line, field_name in uses:
+        if key not in known and key not in catalogue.broken_references:
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "add the work to a .bib file in bibliography/"
+            yield Problem(path, line, field_name, f"unknown reference key '{key}'", hint)
 
 
 def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
