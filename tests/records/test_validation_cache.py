@@ -109,7 +109,7 @@ def test_dates_are_checked_against_today_not_the_day_of_the_cache(catalogue, mon
         def now(cls, tz=None):  # noqa: ANN001, ANN206
             return real.datetime(2100, 1, 1, tzinfo=tz)
 
-    monkeypatch.setattr("reskb.record_dates.datetime", Later)
+    monkeypatch.setattr("reskb.records.record_dates.datetime", Later)
     assert not any("lies in the future" in p.message for p in same_as_fresh(catalogue))
 
 
