@@ -423,8 +423,14 @@ def page_loads(site: Path, page: Path, html: str) -> list[Path]:
     for ref in SCRIPT_SRC.findall(html) + STYLESHEET.findall(html):
         if re.match(r"^([a-z]+:)?//", ref, re.I) or ref.startswith("data:"):
             continue  # another origin or inline
-        target = (site / ref.lstrip("/")) if ref.startswith("/") else (page.parent / ref)
-        found.append(Path(os.path.normpath(target.as_posix().split("?")[0].split("#")[0])))
+        ref = ref.split("?")[0].split("#")[0]
+        if ref.startswith("/"):  # from the server's root, which may be site_url's path (/reskb/...)
+            parts = ref.strip("/").split("/")
+            target = next((site.joinpath(*parts[n:]) for n in range(len(parts)) if site.joinpath(*parts[n:]).is_file()),
+                          site / ref.lstrip("/"))
+        else:
+            target = page.parent / ref
+        found.append(Path(os.path.normpath(target)))
     config = CONFIG.search(html)
     if config:
         try:

@@ -96,3 +96,11 @@ def test_page_weight_adds_the_page_and_what_it_loads(bench, tmp_path):
     assert weight["max_page_kb_gz"] == pytest.approx(expected)
     assert weight["heaviest_page"].startswith("index.html")
     assert weight["search_index_kb_gz"] == pytest.approx(gz(site / "search/search_index.json"))
+
+
+def test_page_weight_follows_paths_from_the_server_root_under_site_url(bench, tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets/app.js").write_text("var a = 1;" * 5000)
+    (tmp_path / "404.html").write_text('<script src="/reskb/assets/app.js"></script>')
+    weight = bench.page_weight(tmp_path)
+    assert weight["heaviest_page"].startswith("404.html (HTML 0, assets/app.js")
