@@ -716,7 +716,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON after the tables")
     parser.add_argument("--save", type=Path, help="write the figures as JSON to this file after each size")
-    parser.add_argument("--load", type=Path, nargs="+", help="print the tables of saved runs (no measuring)")
+    parser.add_argument("--load", type=Path, nargs="+",
+                        help="print the tables of saved runs (no measuring); for a size in several files, the last wins")
     parser.add_argument("--hostile", action="store_true",
                         help="measure validate and build on worst-case inputs (limits: 15 s, 1 GB) instead")
     parser.add_argument("--references", type=int, default=1000, help="references for the formatting figure (0: skip)")
@@ -732,7 +733,7 @@ def main() -> None:
         return
     if args.load:
         saved = [json.loads(path.read_text(encoding="utf-8")) for path in args.load]
-        rows = [row for run in saved for row in run["rows"]]
+        rows = list({row["practices"]: row for run in saved for row in run["rows"]}.values())  # later files win
         print(report(rows, saved[0]["meta"]))
         if args.json:
             print(json.dumps({"meta": saved[0]["meta"], "rows": rows}, indent=2))
