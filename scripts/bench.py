@@ -316,6 +316,10 @@ def child_env(cache: Path) -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(cache)}
 
 
+#: process groups of the commands being measured (each runs in its own session)
+CHILDREN: set[int] = set()
+
+
 @dataclass
 class Run:
     seconds: float
@@ -330,12 +334,14 @@ def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None, timeout
     log = tempfile.TemporaryFile(mode="w+")
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    CHILDREN.add(proc.pid)
     timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
     timer.start()
     try:
         _, status, usage = os.wait4(proc.pid, 0)
     finally:
         timer.cancel()
+        CHILDREN.discard(proc.pid)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     log.seek(0)
@@ -531,6 +537,7 @@ def serve_rebuild(root: Path, cache: Path, serve_cmd: str, start_timeout: float,
     argv = [*command(serve_cmd), "-a", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=child_env(cache), start_new_session=True)
+    CHILDREN.add(proc.pid)
     served: list[str] = []
     tail: list[str] = []
 
@@ -563,6 +570,7 @@ def serve_rebuild(root: Path, cache: Path, serve_cmd: str, start_timeout: float,
             time.sleep(0.1)
         return {"stopped": {"serve_rebuild_s": timeout}}
     finally:
+        CHILDREN.discard(proc.pid)
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=30)
@@ -640,8 +648,9 @@ print(json.dumps({"references": len(refs), "groups": len(set(groups)), "read_s":
 
 
 
-def measure(size: int, workdir: Path, args: argparse.Namespace) -> dict:
-    """Every figure for one size; the catalogue and sites are removed afterwards unless --keep."""
+def measure(size: int, workdir: Path, args: argparse.Namespace, checkpoint=lambda row: None) -> dict:
+    """Every figure for one size; the catalogue and sites are removed afterwards unless --keep.
+    checkpoint(row) receives the figures so far before each step (a long run stopped keeps them)."""
     started, load_before, wall = time.strftime("%H:%M:%S"), os.getloadavg(), time.perf_counter()
     root, site, plain, plain_site = (workdir / f"{name}-{size}" for name in ("catalogue", "site", "plain", "plain-site"))
     caches = workdir / f"caches-{size}"
@@ -650,6 +659,7 @@ def measure(size: int, workdir: Path, args: argparse.Namespace) -> dict:
 
     def step(name: str) -> None:
         print(f"  {size}: {name} ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
+        checkpoint({**row, "note": f"incomplete: stopped while measuring {name.split(' (')[0]}, started {started}"})
 
     step("validate")
     row.update(validation(root, caches / "validate", args.validate_cmd))
@@ -742,6 +752,20 @@ def main() -> None:
             "machine": f"{platform.node()}, {os.cpu_count()} cores shared with other jobs, one run per figure",
             "serve_cmd": args.serve_cmd, "validate_cmd": args.validate_cmd}
     workdir = Path(tempfile.mkdtemp(prefix="reskb-bench-"))
+
+    def save(rows_so_far: list[dict]) -> None:
+        if args.save:
+            args.save.write_text(json.dumps({"meta": meta, "rows": rows_so_far}, indent=2), encoding="utf-8")
+
+    def stop(signum: int, frame: object) -> None:  # kill the measured commands too, then clean up
+        for pgid in list(CHILDREN):
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     os.environ["XDG_CACHE_HOME"] = str(workdir / "caches-in-process")  # the search index of search_figures
     rows: list[dict] = []
     try:
@@ -757,10 +781,9 @@ def main() -> None:
                       f"{refs['read_s']:.1f} s), peak {refs['peak_mb']:.0f} MB; before, " + REFERENCES_BEFORE)
         for size in args.sizes:
             print(f"measuring {size} practices ({time.strftime('%H:%M:%S')}) ...", file=sys.stderr, flush=True)
-            rows.append(measure(size, workdir, args))
+            rows.append(measure(size, workdir, args, lambda partial: save([*rows, partial])))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # each size as soon as it is measured
-            if args.save:
-                args.save.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2), encoding="utf-8")
+            save(rows)
     finally:
         if args.keep:
             print(f"kept {workdir}", file=sys.stderr)
