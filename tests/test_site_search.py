@@ -89,3 +89,54 @@ def test_page_weight_of_the_real_site_counts_the_finder_data_and_search_index(re
     ordered = page_weight.page_weights(real_site)
     lines = page_weight.report(ordered, budget_kb=300, top=3).splitlines()
     assert len(lines) == 4 and lines[0].startswith(f"{len(ordered)} pages;") and ordered[0].page in lines[1]
+
+
+class _Page:
+    def __init__(self, uri: str, meta: dict) -> None:
+        self.file = type("F", (), {"src_uri": uri})()
+        self.meta, self.url, self.title = meta, uri.replace(".md", "/"), meta.get("title")
+
+
+def _slim(catalogue_root, monkeypatch, lists_up_to: int):
+    from reskb import site_search
+    from reskb.pages import record_path
+
+    monkeypatch.setattr(site_search, "LISTS_IN_FULL_UP_TO", lists_up_to)
+    cat, _ = load_catalogue(catalogue_root)
+    material = type("Search", (), {"config": {"enabled": True},
+                                   "search_index": type("Index", (), {"entries": []})()})()
+    records = {record_path(r): r for r in cat.all_records()}
+    slim = site_search.SlimSearch({"material/search": material}, cat, records, {*records, "finder.md"})
+    return slim, material.search_index.entries, cat, records
+
+
+def test_slim_search_takes_record_pages_out_of_materials_parsing_and_adds_one_entry_in_order(catalogue, monkeypatch):
+    slim, entries, cat, records = _slim(catalogue, monkeypatch, 500)
+    uri, record = next(iter(records.items()))
+    page = _Page(uri, {"title": record.title, "tags": ["Practice"], "search": {"boost": 2}})
+    slim.before(page)
+    assert page.meta["search"] == {"boost": 2, "exclude": True} and entries == []  # Material now skips it
+    entries.append({"location": "earlier/"})  # a page Material indexed meanwhile keeps its place
+    slim.after(page)
+    assert entries[-1] == record_entry(record, cat, page.url, page.meta) and entries[0] == {"location": "earlier/"}
+    finder = _Page("finder.md", {"title": "Practice finder", "description": "Every practice."})
+    slim.before(finder)
+    slim.after(finder)
+    assert "search" not in finder.meta and len(entries) == 2  # a small catalogue's lists stay indexed in full
+    excluded = _Page(uri, {"title": record.title, "search": {"exclude": True}})
+    slim.before(excluded)
+    slim.after(excluded)
+    assert len(entries) == 2  # a page kept out of search stays out
+
+
+def test_slim_search_indexes_list_pages_by_title_and_description_in_a_large_catalogue(catalogue, monkeypatch):
+    slim, entries, _, _ = _slim(catalogue, monkeypatch, 1)  # the fixture's 2 practices count as large here
+    finder = _Page("finder.md", {"title": "Practice finder", "description": "Every <practice>.", "search": {"boost": 0.5}})
+    slim.before(finder)
+    slim.after(finder)
+    assert finder.meta["search"]["exclude"] is True
+    assert entries == [{"location": "finder/", "title": "Practice finder", "text": "<p>Every &lt;practice&gt;.</p>",
+                        "boost": 0.5}]
+    hand_written = _Page("about.md", {"title": "About"})
+    slim.before(hand_written)
+    assert "search" not in hand_written.meta  # hand-written pages are Material's to index

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .cache_dir import UnsafeCache
-from .catalogue import FOLDERS, Catalogue, Record
+from .catalogue import FOLDERS, Catalogue
 from .citations import cited_keys
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
@@ -128,7 +128,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files: Files | None = None
         self._dest_paths: set[str] | None = None
         self.slim_search: SlimSearch | None = None
-        self.record_pages: dict[str, Record] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -200,8 +199,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
         self.trusted = trusted_blocks(self.catalogue)
         # record pages go into the site search by title and summary (site_search.py)
-        self.record_pages = {record_path(r): r for r in self.catalogue.all_records()}
-        self.slim_search = SlimSearch(config.plugins)
+        self.slim_search = SlimSearch(config.plugins, self.catalogue,
+                                      {record_path(r): r for r in self.catalogue.all_records()}, self.generated)
         self.files = files
         self._dest_paths = None
         return files
@@ -236,7 +235,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
         if self.slim_search is not None:
-            self.slim_search.add(page)
+            self.slim_search.after(page)
         if page.file.src_uri in self.edit_urls:
             page.edit_url = self.edit_urls[page.file.src_uri]
         place = self.places.get(page.file.src_uri)
@@ -256,9 +255,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        record = self.record_pages.get(page.file.src_uri)
-        if record is not None and self.slim_search is not None and self.catalogue is not None:
-            self.slim_search.exclude(page, record, self.catalogue)
+        if self.slim_search is not None:  # record pages (and, in a large catalogue, lists) by title and summary
+            self.slim_search.before(page)
         if page.file.src_uri in self.generated:
             return sanitise(html, self.trusted.get(page.file.src_uri, []))
         return html
