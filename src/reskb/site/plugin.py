@@ -33,6 +33,7 @@ from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
+from .site_search import SlimSearch
 from .untrusted import escape_snippets, is_theme_id, slugify
 
 log = logging.getLogger("mkdocs.plugins.reskb")
@@ -126,6 +127,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.places: dict[str, Place] = {}
         self.files: Files | None = None
         self._dest_paths: set[str] | None = None
+        self.slim_search: SlimSearch | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -196,6 +198,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         base = self.config.edit_url
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
         self.trusted = trusted_blocks(self.catalogue)
+        # record pages go into the site search by title and summary (site_search.py)
+        self.slim_search = SlimSearch(config.plugins, self.catalogue,
+                                      {record_path(r): r for r in self.catalogue.all_records()}, self.generated)
         self.files = files
         self._dest_paths = None
         return files
@@ -229,6 +234,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
+        if self.slim_search is not None:
+            self.slim_search.after(page)
         if page.file.src_uri in self.edit_urls:
             page.edit_url = self.edit_urls[page.file.src_uri]
         place = self.places.get(page.file.src_uri)
@@ -248,6 +255,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.slim_search is not None:  # record pages (and, in a large catalogue, lists) by title and summary
+            self.slim_search.before(page)
         if page.file.src_uri in self.generated:
             return sanitise(html, self.trusted.get(page.file.src_uri, []))
         return html

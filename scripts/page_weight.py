@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""What a reader downloads for each page of a built site, gzipped: the page's HTML plus the same-origin
+scripts and styles it loads and the data those scripts fetch (Material's search index included).
+
+    .venv/bin/python scripts/page_weight.py site/            # the 15 heaviest pages
+    .venv/bin/python scripts/page_weight.py site/ --top 40 --budget 300
+
+Importable: `page_weights(site)` returns every page's weight, heaviest first; `heaviest(site, n)` the first n.
+Read statically from the HTML (no browser): `<script src>`, `<link rel="stylesheet" href>`, Material's search
+(its worker and search/search_index.json, fetched by every page whose configuration names the worker), and
+the data files our scripts fetch (FETCHES). Each file is counted once per page, gzipped on its own as a
+server sends it. A file another origin serves is not counted (our pages load none)."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+#: data our scripts fetch: script (site path) -> [(data file, the element id on the page that makes it fetch,
+#: unless the page already loads this script with the same data)]
+FETCHES: dict[str, list[tuple[str, str, str | None]]] = {
+    "assets/reskb/compare.js": [("data/compare.json", "reskb-compare", "data/compare.js")],
+    "assets/reskb/finder.js": [("data/practices.json", "reskb-finder", "data/finder.js")],
+}
+SEARCH_INDEX = "search/search_index.json"
+
+
+@dataclass
+class PageWeight:
+    page: str  # site path of the HTML file, e.g. "practices/practice-0/index.html"
+    html_kb: float  # the HTML, gzipped
+    total_kb: float  # the HTML and everything it loads, gzipped
+    parts: dict[str, float] = field(default_factory=dict)  # site path -> KB gzipped (the HTML included)
+
+    def heaviest_parts(self, n: int = 3) -> list[tuple[str, float]]:
+        return sorted(self.parts.items(), key=lambda kv: -kv[1])[:n]
+
+
+class _Loads(HTMLParser):
+    """The addresses a page loads, its element ids, and Material's configuration."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.ids: set[str] = set()
+        self.config = ""
+        self._in_config = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "script":
+            if values.get("src"):
+                self.scripts.append(values["src"])
+            self._in_config = values.get("id") == "__config"
+        elif tag == "link" and "stylesheet" in values.get("rel", "").split() and values.get("href"):
+            self.styles.append(values["href"])
+
+    def handle_data(self, data: str) -> None:
+        if self._in_config:
+            self.config += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_config = False
+
+
+def _site_path(site: Path, page: PurePosixPath, address: str) -> str | None:
+    """The site path an address on `page` points at, or None when it is another origin's or not in the site."""
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc:
+        return None
+    target = PurePosixPath(parts.path) if parts.path.startswith("/") else page.parent / parts.path
+    resolved: list[str] = []
+    for part in target.parts:
+        if part in ("", "/", "."):
+            continue
+        if part == "..":
+            if resolved:
+                resolved.pop()
+            continue
+        resolved.append(part)
+    path = "/".join(resolved)
+    if path and (site / path).is_dir():
+        path += "/index.html"
+    return path if path and (site / path).is_file() else None
+
+
+class _Sizes:
+    """Gzipped sizes, each file compressed once however many pages load it."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._kb: dict[str, float] = {}
+
+    def __call__(self, path: str) -> float:
+        if path not in self._kb:
+            self._kb[path] = len(gzip.compress((self.site / path).read_bytes(), 6)) / 1000
+        return self._kb[path]
+
+
+def page_weight(site: Path, page: str, sizes: _Sizes | None = None) -> PageWeight:
+    """One page's weight; `page` is the site path of its HTML file."""
+    sizes = sizes or _Sizes(site)
+    html = (site / page).read_text(encoding="utf-8", errors="replace")
+    loads = _Loads()
+    loads.feed(html)
+    here = PurePosixPath(page)
+    files = [p for p in (_site_path(site, here, a) for a in loads.scripts + loads.styles) if p]
+    try:
+        config = json.loads(loads.config) if loads.config.strip() else {}
+    except ValueError:
+        config = {}
+    if isinstance(config, dict) and config.get("search"):  # Material's search: its worker fetches the index
+        worker = _site_path(site, here, str(config["search"]))
+        base = str(config.get("base", "."))
+        index = _site_path(site, here, f"{base.rstrip('/')}/{SEARCH_INDEX}")
+        files += [p for p in (worker, index) if p]
+    for script in list(files):
+        for data, element, instead in FETCHES.get(script, []):
+            if element in loads.ids and instead not in files and (site / data).is_file():
+                files.append(data)
+    parts = {page: sizes(page)}
+    for path in dict.fromkeys(files):
+        parts[path] = sizes(path)
+    return PageWeight(page, parts[page], round(sum(parts.values()), 1), parts)
+
+
+def page_weights(site: str | Path) -> list[PageWeight]:
+    """Every HTML page of the built site, heaviest first."""
+    site = Path(site)
+    sizes = _Sizes(site)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    return sorted((page_weight(site, p, sizes) for p in pages), key=lambda w: (-w.total_kb, w.page))
+
+
+def heaviest(site: str | Path, n: int = 15) -> list[PageWeight]:
+    return page_weights(site)[:n]
+
+
+def report(weights: list[PageWeight], budget_kb: float = 300, top: int = 15) -> str:
+    over = [w for w in weights if w.total_kb > budget_kb]
+    lines = [f"{len(weights)} pages; {len(over)} over {budget_kb:.0f} KB gzipped (HTML + what it loads)"]
+    for w in weights[:top]:
+        parts = ", ".join(f"{p} {kb:.0f}" for p, kb in w.heaviest_parts())
+        lines.append(f"{w.total_kb:8.1f} KB  {w.page}  (HTML {w.html_kb:.1f}; largest: {parts})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path, help="a built site folder (mkdocs build's site_dir)")
+    parser.add_argument("--top", type=int, default=15, help="how many of the heaviest pages to print")
+    parser.add_argument("--budget", type=float, default=300, help="KB gzipped a page may make a reader fetch")
+    parser.add_argument("--json", action="store_true", help="print every page's figures as JSON instead")
+    args = parser.parse_args(argv)
+    if not args.site.is_dir():
+        parser.error(f"{args.site} is not a folder; build the site first (mkdocs build)")
+    weights = page_weights(args.site)
+    if args.json:
+        print(json.dumps([w.__dict__ for w in weights], indent=1))
+    else:
+        print(report(weights, args.budget, args.top))
+    return 1 if any(w.total_kb > args.budget for w in weights) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
