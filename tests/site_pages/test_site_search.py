@@ -98,7 +98,7 @@ class _Page:
 
 
 def _slim(catalogue_root, monkeypatch, lists_up_to: int):
-    from reskb.pages import record_path
+    from reskb.site.markdown import record_path
 
     from reskb import site_search
 
