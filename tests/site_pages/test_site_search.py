@@ -100,7 +100,7 @@ class _Page:
 def _slim(catalogue_root, monkeypatch, lists_up_to: int):
     from reskb.site.markdown import record_path
 
-    from reskb import site_search
+    from reskb.site import site_search
 
     monkeypatch.setattr(site_search, "LISTS_IN_FULL_UP_TO", lists_up_to)
     cat, _ = load_catalogue(catalogue_root)
