@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..cache_dir import UnsafeCache
-from ..citations import cited_keys
+from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
 from ..search import related_practices
@@ -178,6 +178,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
+        if proper_nouns.lexicon() is None:
+            log.warning("The English word lists %s and %s are missing, so titles written in Title Case lose the "
+                        "capitals of their proper nouns in APA references. Install them with scripts/install-wordlists.sh.",
+                        proper_nouns.WORD_LIST, proper_nouns.LARGE_WORD_LIST)
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         try:
             related = related_practices(self.catalogue, limit=self.config.related_practices) \
