@@ -19,7 +19,7 @@ from .citations import STYLE_NAMES, STYLES, Reference, anchor
 from .citations.exports import reference_downloads
 from .csv_export import csv_downloads
 from .labels import FIELD_LABELS, HEADINGS, label
-from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
+from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts_memo, highwire_tags, json_ld
 from .untrusted import inert_markdown
 
 _SECTION_KINDS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
@@ -90,8 +90,10 @@ def _plain(markdown: str) -> str:
 
 class PageBuilder:
     def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                 related: dict[str, list[str]] | None = None):
+                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None):
         self.cat = catalogue
+        #: page citations already formatted, kept by `mkdocs serve` between builds (None: no memory)
+        self.cite_memo = cite_memo
         self.site_url = site_url or "/"
         self.docs_titles = docs_titles or {}
         #: practice id -> similar practices found by search, listed after those the records name
@@ -146,7 +148,7 @@ class PageBuilder:
         if "_cite_texts" not in self.__dict__:
             records = self.cat.all_records()
             with ThreadPoolExecutor(max_workers=2) as pool:
-                texts = pool.map(lambda name: citation_texts(records, self.site_url, name), STYLES)
+                texts = pool.map(lambda name: citation_texts_memo(records, self.site_url, name, self.cite_memo), STYLES)
                 self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
         return self.__dict__["_cite_texts"][style]
 
@@ -341,11 +343,12 @@ class PageBuilder:
 
 
 def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                related: dict[str, list[str]] | None = None) -> dict[str, str]:
+                related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
     from .provenance import RECENT_PATH, recent_page
 
-    return {**PageBuilder(catalogue, site_url, docs_titles, related).all_pages(), RECENT_PATH: recent_page(catalogue)}
+    return {**PageBuilder(catalogue, site_url, docs_titles, related, cite_memo).all_pages(),
+            RECENT_PATH: recent_page(catalogue)}
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:

@@ -72,6 +72,21 @@ def citation_texts(records: Iterable[Record], site_url: str, style: str) -> dict
             for r in records}
 
 
+def citation_texts_memo(records: Iterable[Record], site_url: str, style: str,
+                        memo: dict[str, str] | None) -> dict[str, str]:
+    """citation_texts, asking pandoc only about records whose CSL item is not in `memo` (kept in memory by
+    `mkdocs serve` between builds; each record is cited alone, so its text depends on its item only)."""
+    if memo is None:
+        return citation_texts(records, site_url, style)
+    records = list(records)
+    keys = {r.id: json.dumps([style, csl_item(r, site_url)], sort_keys=True) for r in records}
+    missing = [r for r in records if keys[r.id] not in memo]
+    if missing:
+        for record_id, text in citation_texts(missing, site_url, style).items():
+            memo[keys[record_id]] = text
+    return {r.id: memo[keys[r.id]] for r in records}
+
+
 def citation_text(record: Record, site_url: str, style: str = "apa") -> str:
     return citation_texts([record], site_url, style)[record.id]
 
