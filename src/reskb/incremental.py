@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from .catalogue import Catalogue
 from .recordnav import Place
+from .search import content_hash
+
+log = logging.getLogger("mkdocs.plugins.reskb")
 
 
 class GeneratedFile(File):
@@ -75,7 +81,9 @@ class Incremental:
         self.rendered: list[str] = []
 
     def start(self, command: str, dirty: bool) -> None:
+        """A new command starts with nothing known (plugins with on_startup outlive one command in a process)."""
         self.active = command == "serve" and dirty
+        self._done, self._next, self._writing, self.rendered = None, _State(), False, []
 
     # --- one build -------------------------------------------------------------------------------
 
@@ -86,7 +94,8 @@ class Incremental:
         if not self.active:
             return
         self._next, self._writing, self.rendered = _State(), False, []
-        site = _digest(Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
+        site = _digest(str(config.config_file_path), config.site_dir,
+                       Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
         own = set(generated)
         content = {f.src_uri: _digest(f.content_bytes) for f in files if isinstance(f, GeneratedFile)}
@@ -207,3 +216,71 @@ def _remove(path: Path, site: Path) -> None:
         except OSError:
             break
         folder = folder.parent
+
+
+class BackgroundRelated:
+    """The similar-practice lists in `mkdocs serve --dirty`. Finding them rebuilds the search index and asks it
+    about every practice (most of a rebuild's time), so after the first build an edit is shown at once with
+    the lists as they were, while a thread finds the new ones once the build is done; when they are ready the
+    server rebuilds again (only the pages whose lists changed differ). The catalogue then settles where a
+    clean build is."""
+
+    def __init__(self, compute: Callable[[Catalogue], dict[str, list[str]]]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self.lists: dict[str, list[str]] | None = None
+        self._source = ""  # content hash of the catalogue the lists were found for
+        self._wanted: Catalogue | None = None
+        self._thread: threading.Thread | None = None
+        self.server: Any = None  # mkdocs' LiveReloadServer, to ask for a rebuild when new lists arrive
+
+    def get(self, catalogue: Catalogue) -> dict[str, list[str]]:
+        """The lists for this build: found now on the first build, else the last ones found (a newer
+        catalogue is queued for `start`)."""
+        source = content_hash(Path(catalogue.root))
+        with self._lock:
+            if self.lists is None:
+                self.lists, self._source = self._compute(catalogue), source
+            elif source != self._source:
+                self._wanted = catalogue
+            return self.lists
+
+    def start(self) -> None:
+        """After a build: find the lists for the queued catalogue in a thread (one at a time)."""
+        with self._lock:
+            if self._wanted is None or (self._thread is not None and self._thread.is_alive()):
+                return
+            self._thread = threading.Thread(target=self._run, name="reskb-related", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                catalogue, self._wanted = self._wanted, None
+            if catalogue is None:
+                return
+            try:
+                lists = self._compute(catalogue)
+            except Exception as exc:  # noqa: BLE001 - the next build reports what is wrong
+                log.warning(f"similar practices not updated: {exc}")
+                continue
+            with self._lock:
+                changed = lists != self.lists
+                self.lists, self._source = lists, content_hash(Path(catalogue.root))
+            if changed:
+                _request_rebuild(self.server)
+
+
+def _request_rebuild(server: Any) -> None:
+    """Ask `mkdocs serve` for a rebuild as a watched file's change does (LiveReloadServer's own condition)."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None:
+        return
+    with condition:
+        server._want_rebuild = True
+        condition.notify_all()

@@ -27,7 +27,7 @@ from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
 from .home import expand_home
-from .incremental import GeneratedFile, Incremental
+from .incremental import BackgroundRelated, GeneratedFile, Incremental
 from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
@@ -131,11 +131,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.incremental = Incremental()
         #: each record page's citations, formatted once per serve session (not across `mkdocs build`s)
         self.cite_memo: dict[str, str] = {}
+        #: the similar-practice lists, found in the background between serve builds
+        self.related = BackgroundRelated(lambda catalogue: related_practices(catalogue, limit=self.config.related_practices))
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
         self.incremental.start(command, dirty)
         self.cite_memo = {}
+        self.related = BackgroundRelated(self.related._compute)
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -188,8 +191,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         assert self.catalogue is not None
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         try:
-            related = related_practices(self.catalogue, limit=self.config.related_practices) \
-                if self.config.related_practices > 0 else {}
+            if self.config.related_practices <= 0:
+                related = {}
+            elif self.incremental.active:
+                related = self.related.get(self.catalogue)
+            else:
+                related = related_practices(self.catalogue, limit=self.config.related_practices)
         except UnsafeCache as exc:
             raise PluginError(str(exc)) from None
         pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related,
@@ -281,6 +288,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.files is not None:
             self.incremental.finish(config, self.files)
+            self.related.start()
         if self.config.offline_edition:
             try:
                 path = build_zip(config.config_file_path, config.site_dir)
@@ -292,6 +300,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.incremental.failed()
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        self.related.server = server
         root = self._root(config)
         for folder in (*FOLDERS.values(), "bibliography"):
             if (root / folder).is_dir():
