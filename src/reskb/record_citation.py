@@ -12,6 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import BibliographyData, Entry, Person
@@ -108,16 +109,22 @@ def citation_bibtex(record: Record, site_url: str) -> str:
 
 
 def _bibtex(record: Record, site_url: str) -> str:
-    day = _date(record)
+    return _bibtex_of(record.title, record.kind, citation_key(record), record_url(record, site_url),
+                      record.data["last_reviewed"])
+
+
+@lru_cache(maxsize=50_000)  # what it is made of, not the record: `mkdocs serve` reloads records on every change
+def _bibtex_of(title: str, kind: str, key: str, url: str, last_reviewed: str) -> str:
+    day = date.fromisoformat(last_reviewed)
     entry = Entry("misc", fields={
-        "title": "{" + record.title.replace("{", "").replace("}", "") + "}",
-        "howpublished": f"{SITE_NAME}, {KIND_NAMES[record.kind].lower()} record",
+        "title": "{" + title.replace("{", "").replace("}", "") + "}",
+        "howpublished": f"{SITE_NAME}, {KIND_NAMES[kind].lower()} record",
         "year": str(day.year),
         "month": day.strftime("%b").lower(),
-        "url": record_url(record, site_url),
+        "url": url,
         "note": f"Version of {day.isoformat()}",
     }, persons={"author": [Person("{" + PUBLISHER + "}")]})
-    return _BIBTEX_WRITER.to_string(BibliographyData({citation_key(record): entry})).strip() + "\n"
+    return _BIBTEX_WRITER.to_string(BibliographyData({key: entry})).strip() + "\n"
 
 
 def highwire_tags(record: Record, site_url: str) -> list[tuple[str, str]]:
