@@ -145,6 +145,7 @@ class Incremental:
                 _remove(Path(path), Path(config.site_dir))
         self._next.outputs = outputs
         self._done, self._next, self._writing = self._next, _State(), False
+        log.info(f"rendered {len(self.rendered):,} of {len(files.documentation_pages()):,} pages (the others are unchanged)")
 
     def failed(self) -> None:
         """A build failed: when it had begun writing, the site folder no longer matches any state."""
