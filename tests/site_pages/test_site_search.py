@@ -98,9 +98,8 @@ class _Page:
 
 
 def _slim(catalogue_root, monkeypatch, lists_up_to: int):
-    from reskb.site.markdown import record_path
-
     from reskb.site import site_search
+    from reskb.site.markdown import record_path
 
     monkeypatch.setattr(site_search, "LISTS_IN_FULL_UP_TO", lists_up_to)
     cat, _ = load_catalogue(catalogue_root)

@@ -304,7 +304,7 @@ def cmd_new(args: argparse.Namespace) -> int:
           f"next: 1. replace every {MARKER} in it with what your sources say (optional fields are commented out)\n"
           f"      2. add the works you cite to bibliography/*.bib\n"
           f"      3. run: {command('reskb')} validate    (it lists each {MARKER} left and anything else to fix)\n"
-          f"      4. preview: NO_MKDOCS_2_WARNING=1 {command('mkdocs')} serve, then open "
+          f"      4. preview: NO_MKDOCS_2_WARNING=1 {command('mkdocs')} serve --dirty, then open "
           f"{preview_url(root, FOLDERS[args.kind], values['id'])}")
     return 0
 

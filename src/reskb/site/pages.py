@@ -32,14 +32,16 @@ from .markdown import (
     record_path,
     rel,
 )
-from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts, highwire_tags, json_ld
+from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts_memo, highwire_tags, json_ld
 from .untrusted import inert_markdown
 
 
 class PageBuilder:
     def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                 related: dict[str, list[str]] | None = None):
+                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None):
         self.cat = catalogue
+        #: page citations already formatted, kept by `mkdocs serve` between builds (None: no memory)
+        self.cite_memo = cite_memo
         self.site_url = site_url or "/"
         self.docs_titles = docs_titles or {}
         #: practice id -> similar practices found by search, listed after those the records name
@@ -94,7 +96,7 @@ class PageBuilder:
         if "_cite_texts" not in self.__dict__:
             records = self.cat.all_records()
             with ThreadPoolExecutor(max_workers=2) as pool:
-                texts = pool.map(lambda name: citation_texts(records, self.site_url, name), STYLES)
+                texts = pool.map(lambda name: citation_texts_memo(records, self.site_url, name, self.cite_memo), STYLES)
                 self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
         return self.__dict__["_cite_texts"][style]
 
@@ -289,11 +291,12 @@ class PageBuilder:
 
 
 def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                related: dict[str, list[str]] | None = None) -> dict[str, str]:
+                related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
     from .provenance import RECENT_PATH, recent_page
 
-    return {**PageBuilder(catalogue, site_url, docs_titles, related).all_pages(), RECENT_PATH: recent_page(catalogue)}
+    return {**PageBuilder(catalogue, site_url, docs_titles, related, cite_memo).all_pages(),
+            RECENT_PATH: recent_page(catalogue)}
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:

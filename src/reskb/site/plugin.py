@@ -17,7 +17,7 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..cache_dir import UnsafeCache
@@ -29,6 +29,7 @@ from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
 from .home import expand_home
+from .incremental import BackgroundRelated, GeneratedFile, Incremental
 from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .provenance import check_edit_base, edit_url, with_edit_links
@@ -128,6 +129,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files: Files | None = None
         self._dest_paths: set[str] | None = None
         self.slim_search: SlimSearch | None = None
+        #: what `mkdocs serve --dirty` keeps between builds to render only the pages an edit changed
+        self.incremental = Incremental()
+        #: each record page's citations, formatted once per serve session (not across `mkdocs build`s)
+        self.cite_memo: dict[str, str] = {}
+        #: the similar-practice lists, found in the background between serve builds
+        self.related = BackgroundRelated(lambda catalogue: related_practices(catalogue, limit=self.config.related_practices))
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
+        self.incremental.start(command, dirty)
+        self.cite_memo = {}
+        self.related = BackgroundRelated(self.related._compute)
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -184,20 +197,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                         proper_nouns.WORD_LIST, proper_nouns.LARGE_WORD_LIST)
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         try:
-            related = related_practices(self.catalogue, limit=self.config.related_practices) \
-                if self.config.related_practices > 0 else {}
+            if self.config.related_practices <= 0:
+                related = {}
+            elif self.incremental.active:
+                related = self.related.get(self.catalogue)
+            else:
+                related = related_practices(self.catalogue, limit=self.config.related_practices)
         except UnsafeCache as exc:
             raise PluginError(str(exc)) from None
-        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related), self.catalogue,
+        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related,
+                                            self.cite_memo), self.catalogue,
                                 self.config.edit_url)
         generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
-            files.append(File.generated(config, path, content=content))
+            files.append(GeneratedFile.generated(config, path, content=content))
         for path in _ASSETS.values():
             content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
-            files.append(File.generated(config, path, content=content))
+            files.append(GeneratedFile.generated(config, path, content=content))
         self.generated = set(pages)
         base = self.config.edit_url
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}
@@ -219,6 +237,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             file, home = files.get_file_from_path(path), in_nav.get(place.home)
             if file is not None and file.page is not None and home is not None and file.page not in nav.pages:
                 file.page.parent = home.parent or home
+        self.incremental.mark(files, self.generated, self.places, self.edit_urls, config)
         return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -236,6 +255,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         references = escape_snippets(builder.references_section(page.file.src_uri, keys))
         return builder.formatter.render(markdown) + "\n\n" + references + "\n"
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        """Escape every page's title and description once, before any page is written: a record page's footer
+        shows its neighbours' titles, which would otherwise be escaped or not depending on which was written
+        first (and in a dirty rebuild, a neighbour is not read at all)."""
+        for file in files.documentation_pages():
+            if file.page is not None:
+                _escape_meta(file.page)
+        self.incremental.restore(files)
+        return env
+
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
         """The theme's edit button on a record page opens its YAML file, not the generated Markdown."""
         if self.slim_search is not None:
@@ -251,11 +280,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             page.previous_page, page.next_page = page_at(place.previous), page_at(place.next)
             crumbs = [(title, page_at(path)) for title, path in place.crumbs]
             context["reskb_crumbs"] = [(title, target.url) for title, target in crumbs if target is not None]
-        # Material writes these into <meta content="..."> and <title> without escaping (autoescape is off);
-        # markupsafe's Markup is escaped once and never again, whichever hook sees it next
-        for key in ("description", "title"):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = markupsafe.escape(page.meta[key])
+        _escape_meta(page)
         return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -274,6 +299,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return file_links(output, page.file.dest_uri, self._dest_paths)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.files is not None:
+            self.incremental.finish(config, self.files)
+            self.related.start()
         if self.config.offline_edition:
             try:
                 path = build_zip(config.config_file_path, config.site_dir)
@@ -281,12 +309,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 raise PluginError(str(exc)) from None
             log.info(f"offline edition: {path}")
 
+    def on_build_error(self, error: Exception) -> None:
+        self.incremental.failed()
+
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        self.related.server = server
         root = self._root(config)
         for folder in (*FOLDERS.values(), "bibliography"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _escape_meta(page: Page) -> None:
+    """Material writes these into <meta content="..."> and <title> without escaping (autoescape is off);
+    markupsafe's Markup is escaped once and never again, whichever hook sees it next."""
+    for key in ("description", "title"):
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = markupsafe.escape(page.meta[key])
 
 
 def _title_of(markdown: str, fallback: str) -> str:

@@ -12,6 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import BibliographyData, Entry, Person
@@ -72,6 +73,21 @@ def citation_texts(records: Iterable[Record], site_url: str, style: str) -> dict
             for r in records}
 
 
+def citation_texts_memo(records: Iterable[Record], site_url: str, style: str,
+                        memo: dict[str, str] | None) -> dict[str, str]:
+    """citation_texts, asking pandoc only about records whose CSL item is not in `memo` (kept in memory by
+    `mkdocs serve` between builds; each record is cited alone, so its text depends on its item only)."""
+    if memo is None:
+        return citation_texts(records, site_url, style)
+    records = list(records)
+    keys = {r.id: json.dumps([style, csl_item(r, site_url)], sort_keys=True) for r in records}
+    missing = [r for r in records if keys[r.id] not in memo]
+    if missing:
+        for record_id, text in citation_texts(missing, site_url, style).items():
+            memo[keys[record_id]] = text
+    return {r.id: memo[keys[r.id]] for r in records}
+
+
 def citation_text(record: Record, site_url: str, style: str = "apa") -> str:
     return citation_texts([record], site_url, style)[record.id]
 
@@ -93,16 +109,22 @@ def citation_bibtex(record: Record, site_url: str) -> str:
 
 
 def _bibtex(record: Record, site_url: str) -> str:
-    day = _date(record)
+    return _bibtex_of(record.title, record.kind, citation_key(record), record_url(record, site_url),
+                      record.data["last_reviewed"])
+
+
+@lru_cache(maxsize=50_000)  # what it is made of, not the record: `mkdocs serve` reloads records on every change
+def _bibtex_of(title: str, kind: str, key: str, url: str, last_reviewed: str) -> str:
+    day = date.fromisoformat(last_reviewed)
     entry = Entry("misc", fields={
-        "title": "{" + record.title.replace("{", "").replace("}", "") + "}",
-        "howpublished": f"{SITE_NAME}, {KIND_NAMES[record.kind].lower()} record",
+        "title": "{" + title.replace("{", "").replace("}", "") + "}",
+        "howpublished": f"{SITE_NAME}, {KIND_NAMES[kind].lower()} record",
         "year": str(day.year),
         "month": day.strftime("%b").lower(),
-        "url": record_url(record, site_url),
+        "url": url,
         "note": f"Version of {day.isoformat()}",
     }, persons={"author": [Person("{" + PUBLISHER + "}")]})
-    return _BIBTEX_WRITER.to_string(BibliographyData({citation_key(record): entry})).strip() + "\n"
+    return _BIBTEX_WRITER.to_string(BibliographyData({key: entry})).strip() + "\n"
 
 
 def highwire_tags(record: Record, site_url: str) -> list[tuple[str, str]]:

@@ -1,0 +1,151 @@
+"""`mkdocs serve --dirty` renders only the pages an edit changed (reskb.site.incremental); after every edit the site it
+serves must equal, file for file and byte for byte, a clean build of the same catalogue in a fresh process."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from conftest import REPO, SEED, edit
+
+SERVE_URL = "http://127.0.0.1:8000/reskb/"
+CLEAN_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.site_url = sys.argv[3]
+build(config, serve_url=sys.argv[3])
+"""
+
+
+class Session:
+    """What `mkdocs serve --dirty` does, in this process: one startup, then a dirty build after each change."""
+
+    def __init__(self, root: Path, site: Path):
+        self.root, self.site = root, site
+        self.config_file = str(root / "mkdocs.yml")
+        config = load_config(self.config_file, site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=True)
+        self.plugin = config.plugins["reskb"]
+
+    def rebuild(self) -> list[str]:
+        """Build as serve does after a change; the pages rendered."""
+        config = load_config(self.config_file, site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL, dirty=True)
+        return list(self.plugin.incremental.rendered)
+
+    def settle(self) -> list[str]:
+        """Rebuild, then let the similar-practice lists found in the background arrive as serve would."""
+        rendered = self.rebuild()
+        self.plugin.related.wait()
+        return rendered + self.rebuild()
+
+    def close(self) -> None:
+        # plugins with on_startup live as long as the process: leave them as `mkdocs build` starts them
+        load_config(self.config_file, site_dir=str(self.site)).plugins.on_startup(command="build", dirty=False)
+
+
+def clean_build(root: Path, site: Path) -> None:
+    shutil.rmtree(site, ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-c", CLEAN_BUILD, str(root / "mkdocs.yml"), str(site), SERVE_URL],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def differences(served: Path, clean: Path) -> list[str]:
+    """Every output that is missing, left over or different in the served site."""
+    mine = {p.relative_to(served).as_posix() for p in served.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()}
+    found = [f"stale file left over: {p}" for p in sorted(mine - theirs)]
+    found += [f"missing: {p}" for p in sorted(theirs - mine)]
+    found += [f"stale page (differs from a clean build): {p}" for p in sorted(mine & theirs)
+              if not filecmp.cmp(served / p, clean / p, shallow=False)]
+    return found
+
+
+@pytest.fixture
+def seed(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # both builds date the sitemap alike
+    root = tmp_path / "seed"
+    shutil.copytree(SEED, root)
+    # the repository's site around it: every kind of generated page, the home page's newest list, citations
+    shutil.copytree(REPO / "docs", root / "docs")
+    for name in ("mkdocs.yml", "CONTRIBUTING.md"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def test_every_edit_reaches_every_page_and_no_stale_page_survives(seed, tmp_path):
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(seed, served)
+    practice = seed / "practices/uk-mappa.yaml"
+    try:
+        first = session.rebuild()
+        clean_build(seed, clean)
+        assert differences(served, clean) == []
+        assert "practices/uk-mappa.md" in first
+
+        assert not set(session.rebuild()) & session.plugin.generated  # nothing changed: no generated page rendered
+
+        steps = [
+            ("a practice's title", lambda: edit(practice, "title: ", "title: Renamed MAPPA, ")),
+            ("a new practice", lambda: (seed / "practices/zz-new-practice.yaml").write_text(
+                practice.read_text(encoding="utf-8").replace("id: uk-mappa", "id: zz-new-practice")
+                .replace("title: Renamed MAPPA, ", "title: A brand new practice, "), encoding="utf-8")),
+            ("a deleted practice", lambda: (seed / "practices/zz-new-practice.yaml").unlink()),
+            ("a reference's title", lambda: _edit_first_title(seed / "bibliography")),
+            ("a topic's title", lambda: edit(next((seed / "topics").glob("*.yaml")), "title: ", "title: Retitled ")),
+        ]
+        for name, change in steps:
+            change()
+            rendered = session.settle()
+            clean_build(seed, clean)
+            assert differences(served, clean) == [], f"after {name}"
+            assert rendered, name
+        assert not (served / "practices/zz-new-practice").exists()
+
+        # an invalid edit fails the build with the catalogue's error; fixing it brings the site back in step
+        good = practice.read_text(encoding="utf-8")
+        edit(practice, "countries: [", "countries: [UK, ")
+        with pytest.raises(Abort):
+            session.rebuild()
+        practice.write_text(good.replace("title: Renamed MAPPA, ", "title: Fixed MAPPA, "), encoding="utf-8")
+        session.settle()
+        clean_build(seed, clean)
+        assert differences(served, clean) == [], "after fixing an invalid edit"
+    finally:
+        session.close()
+
+
+def test_a_one_record_edit_renders_only_the_pages_that_show_it(seed, tmp_path):
+    session = Session(seed, tmp_path / "served")
+    try:
+        everything = session.rebuild()
+        edit(seed / "practices/uk-mappa.yaml", "title: ", "title: Renamed MAPPA, ")
+        rendered = session.rebuild()
+    finally:
+        session.close()
+    assert "practices/uk-mappa.md" in rendered and "practices/index.md" in rendered
+    assert len(rendered) < len(everything) / 2, rendered
+    untouched = [p for p in everything if p.startswith("practices/") and p not in rendered]
+    assert untouched, "some practice pages neither show nor neighbour the renamed one"
+
+
+def _edit_first_title(folder: Path) -> None:
+    bib = sorted(folder.glob("*.bib"))[0]
+    text = bib.read_text(encoding="utf-8")
+    start = text.index("title")
+    brace = text.index("{", start)
+    bib.write_text(text[:brace + 1] + "Retitled: " + text[brace + 1:], encoding="utf-8")
