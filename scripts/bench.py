@@ -714,7 +714,7 @@ def describe_code() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 10000])
-    parser.add_argument("--serve-cmd", default="mkdocs serve",
+    parser.add_argument("--serve-cmd", default="mkdocs serve --dirty",
                         help="the preview command contributors are told to use (default: %(default)s); "
                              "the benchmark adds -a 127.0.0.1:PORT and runs it in the catalogue folder")
     parser.add_argument("--validate-cmd", default="reskb validate",
