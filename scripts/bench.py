@@ -425,60 +425,22 @@ def size_mb(folder: Path) -> float:
 # the reader's download
 
 
-SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", re.I)
-STYLESHEET = re.compile(r"<link\b(?=[^>]*\brel=\"?stylesheet)[^>]*\bhref=\"([^\"]+)\"", re.I)
-CONFIG = re.compile(r"<script id=\"__config\" type=\"application/json\">(.*?)</script>", re.S)
-
-
-def gz_kb(data: bytes) -> float:
-    return len(gzip.compress(data, compresslevel=6)) / 1e3
-
-
-def page_loads(site: Path, page: Path, html: str) -> list[Path]:
-    """The same-origin files a page makes the browser fetch: scripts, style sheets, Material's search
-    worker and, when the theme starts search, the search index."""
-    found = []
-    for ref in SCRIPT_SRC.findall(html) + STYLESHEET.findall(html):
-        if re.match(r"^([a-z]+:)?//", ref, re.I) or ref.startswith("data:"):
-            continue  # another origin or inline
-        ref = ref.split("?")[0].split("#")[0]
-        if ref.startswith("/"):  # from the server's root, which may be site_url's path (/reskb/...)
-            parts = ref.strip("/").split("/")
-            target = next((site.joinpath(*parts[n:]) for n in range(len(parts)) if site.joinpath(*parts[n:]).is_file()),
-                          site / ref.lstrip("/"))
-        else:
-            target = page.parent / ref
-        found.append(Path(os.path.normpath(target)))
-    config = CONFIG.search(html)
-    if config:
-        try:
-            settings = json.loads(config.group(1))
-        except ValueError:
-            settings = {}
-        if isinstance(settings, dict) and settings.get("search"):
-            found.append(Path(os.path.normpath(page.parent / str(settings["search"]))))
-            found.append(site / "search/search_index.json")
-    return [p for p in dict.fromkeys(found) if p.is_file()]
-
-
 def page_weight(site: Path) -> dict:
-    """The heaviest page: its download (HTML + what it loads, each gzipped) in KB, and what it is made of."""
-    sizes: dict[Path, float] = {}
-    heaviest: tuple[float, str, list[str]] = (0.0, "", [])
-    for page in sorted(site.rglob("*.html")):
-        data = page.read_bytes()
-        loads = page_loads(site, page, data.decode("utf-8", "replace"))
-        for path in loads:
-            if path not in sizes:
-                sizes[path] = gz_kb(path.read_bytes())
-        total = gz_kb(data) + sum(sizes[p] for p in loads)
-        if total > heaviest[0]:
-            parts = [f"{p.relative_to(site)} {sizes[p]:.0f}" for p in sorted(loads, key=lambda p: -sizes[p])[:4]]
-            heaviest = (total, str(page.relative_to(site)), [f"HTML {gz_kb(data):.0f}", *parts])
-    index = site / "search/search_index.json"
-    return {"max_page_kb_gz": heaviest[0],
-            "heaviest_page": f"{heaviest[1]} ({', '.join(heaviest[2])} KB gz)",
-            "search_index_kb_gz": sizes.get(index, gz_kb(index.read_bytes()) if index.is_file() else 0.0)}
+    """The heaviest page: its download (HTML + what it loads, each gzipped) in KB, and what it is made of
+    (scripts/page_weight.py reads the pages)."""
+    sys.path.insert(0, str(SCRIPTS))
+    from page_weight import SEARCH_INDEX, page_weights
+
+    weights = page_weights(site)
+    index = site / SEARCH_INDEX
+    index_kb = len(gzip.compress(index.read_bytes(), compresslevel=6)) / 1e3 if index.is_file() else 0.0
+    if not weights:
+        return {"max_page_kb_gz": 0.0, "heaviest_page": "", "search_index_kb_gz": index_kb}
+    top = weights[0]
+    parts = [f"HTML {top.html_kb:.0f}"] + [f"{path} {kb:.0f}" for path, kb in
+                                           sorted(top.parts.items(), key=lambda kv: -kv[1]) if path != top.page][:4]
+    return {"max_page_kb_gz": top.total_kb, "heaviest_page": f"{top.page} ({', '.join(parts)} KB gz)",
+            "search_index_kb_gz": index_kb}
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -88,10 +88,16 @@ def _site_path(site: Path, page: PurePosixPath, address: str) -> str | None:
                 resolved.pop()
             continue
         resolved.append(part)
-    path = "/".join(resolved)
-    if path and (site / path).is_dir():
-        path += "/index.html"
-    return path if path and (site / path).is_file() else None
+    # an address from the server's root may carry site_url's path (/reskb/assets/...): drop leading folders
+    # until it names a file of the site
+    starts = range(len(resolved)) if parts.path.startswith("/") else range(1)
+    for start in starts:
+        path = "/".join(resolved[start:])
+        if path and (site / path).is_dir():
+            path += "/index.html"
+        if path and (site / path).is_file():
+            return path
+    return None
 
 
 class _Sizes:
@@ -131,7 +137,7 @@ def page_weight(site: Path, page: str, sizes: _Sizes | None = None) -> PageWeigh
     parts = {page: sizes(page)}
     for path in dict.fromkeys(files):
         parts[path] = sizes(path)
-    return PageWeight(page, parts[page], round(sum(parts.values()), 1), parts)
+    return PageWeight(page, parts[page], sum(parts.values()), parts)
 
 
 def page_weights(site: str | Path) -> list[PageWeight]:
