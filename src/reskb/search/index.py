@@ -29,10 +29,9 @@ from ..problems import Problem
 from ..records import evaluations
 from ..records.catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 
-#: modules whose code decides what the index holds (or what is cached beside it): a change to them rebuilds
-#: every cached index; paths relative to the reskb package
-_CODE = ("search/index.py", "search/related.py", "citations/plaintext.py", "labels.py", "records/catalogue.py",
-         "records/evaluations.py")
+#: modules whose code decides what the index holds: a change to them rebuilds every cached index; paths relative
+#: to the reskb package
+_CODE = ("search/index.py", "citations/plaintext.py", "labels.py", "records/catalogue.py", "records/evaluations.py")
 _INDEX_NAME = "reskb"
 #: whoosh's default BM25F parameters: scores computed from the postings equal those whoosh's own searcher gives
 _B, _K1 = 0.75, 1.2
