@@ -1,10 +1,16 @@
-"""Related practices: shared words and shared structured values, cached beside the index."""
+"""Related practices: shared words and shared structured values; computed from the catalogue in memory (a site
+build writes no index) with the same lists and scores as from a whoosh index of the same catalogue."""
 
-import json
+import importlib.util
+import sys
+from pathlib import Path
 
 import pytest
 
-from reskb.search import QueryError, related_practices
+from conftest import REPO, SEED, STUDIES, load_valid
+from reskb.cache_dir import catalogue_cache
+from reskb.search import QueryError, SearchIndex, related_practices
+from reskb.search.related import RelatedPractices, catalogue_terms, index_terms
 
 
 def test_related_practices_make_sense(seed_index):
@@ -21,13 +27,54 @@ def test_related_practices_make_sense(seed_index):
         seed_index.related("nowhere")
 
 
-def test_related_practices_are_cached_with_the_index(catalogue, tmp_path):
-    from reskb.records.validate import load_catalogue
-
-    cat, _ = load_catalogue(catalogue)
-    related = related_practices(cat, tmp_path)
+def test_related_practices_need_no_index(catalogue):
+    related = related_practices(load_valid(catalogue))
     assert set(related) == {"hessen-case-meetings", "norway-family-meetings"}
-    saved = json.loads((tmp_path / "related.json").read_text())
-    assert saved["related"] == related
-    (tmp_path / "related.json").write_text(json.dumps({**saved, "related": {"x": ["y"]}}))
-    assert related_practices(cat, tmp_path) == {"x": ["y"]}  # read from the seed_search_cache, not recomputed
+    assert not catalogue_cache(catalogue, "search").exists()  # nothing was built or written for them
+
+
+def _synthetic(root: Path, practices: int) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_for_related", REPO / "scripts/bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up while the class is made
+    try:
+        spec.loader.exec_module(bench)
+        bench.generate(root, practices)
+    finally:
+        del sys.modules[spec.name]
+    return root
+
+
+CATALOGUES = {"seed": lambda tmp: SEED, "portal": lambda tmp: REPO / "tests/fixtures/portal",
+              "studies": lambda tmp: STUDIES, "live": lambda tmp: REPO,
+              "synthetic-300": lambda tmp: _synthetic(tmp / "synthetic", 300)}
+
+
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_related_practices_from_memory_equal_those_from_the_index(name, tmp_path):
+    root = CATALOGUES[name](tmp_path)
+    catalogue = load_valid(root)
+    with SearchIndex.open(root, tmp_path / "cache", catalogue) as ix:
+        from_index = index_terms(ix)
+        # the statistics the scores are made of: documents, field lengths as stored, the average, every term's
+        # postings and idf
+        from_memory = catalogue_terms(catalogue)
+        assert from_memory.ids == from_index.ids
+        assert from_memory.practices == from_index.practices
+        assert from_memory.lengths == from_index.lengths
+        assert from_memory.average == pytest.approx(from_index.average, abs=1e-12)
+        index_postings = [(t, list(ids), list(w), idf) for t, ids, w, idf in from_index.postings]
+        assert index_postings, "the index holds no content terms"
+        assert [(t, list(ids), list(w), idf) for t, ids, w, idf in from_memory.postings] == index_postings
+        # and so the similar-practice lists: the same ids in the same order, scores within 1e-9
+        expected = RelatedPractices(index_terms(ix))
+        found = RelatedPractices.of_catalogue(catalogue)
+        want, got = expected.text_neighbours(), found.text_neighbours()
+        assert list(got) == list(want) and any(want.values())
+        for pid, like in want.items():
+            assert [o for o, _ in got[pid]] == [o for o, _ in like], pid
+            assert all(abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(got[pid], like, strict=True)), pid
+        lists = related_practices(catalogue, limit=3)
+        assert lists == {pid: ix.related(pid, 3) for pid in sorted(catalogue.practices)} and any(lists.values())
+        for limit in (1, 10):
+            assert all(found.of(pid, limit) == ix.related(pid, limit) for pid in catalogue.practices)

@@ -1,16 +1,16 @@
 """Full-text search over every record: a whoosh index behind a small interface.
 
 index.py builds the index (one document per record) into the user's cache folder; query.py runs queries
-on it (ranked hits, snippets, facets); related.py finds each practice's related practices; cli.py is
-`reskb search`.
+on it (ranked hits, snippets, facets); related.py finds each practice's related practices (from the catalogue
+in memory: a site build needs no index); cli.py is `reskb search`.
 
     from reskb.search import search
     results = search("family", country="AT", root=".")
 """
 
 from .index import _INDEX_NAME, SCHEMA, CatalogueInvalid, cache_folder, content_hash, ensure_index
-from .query import FACETS, Hit, QueryError, SearchIndex, SearchResults, open_index, related_practices, search
-from .related import RelatedPractices
+from .query import FACETS, Hit, QueryError, SearchIndex, SearchResults, open_index, search
+from .related import RelatedPractices, related_practices
 
 #: what other modules, the tests and notebooks import (`_INDEX_NAME`: the hostile-cache tests write an index by that name)
 __all__ = ["_INDEX_NAME", "FACETS", "SCHEMA", "CatalogueInvalid", "Hit", "QueryError", "RelatedPractices", "SearchIndex",

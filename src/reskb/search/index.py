@@ -29,10 +29,9 @@ from ..problems import Problem
 from ..records import evaluations
 from ..records.catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
 
-#: modules whose code decides what the index holds (or what is cached beside it): a change to them rebuilds
-#: every cached index; paths relative to the reskb package
-_CODE = ("search/index.py", "search/related.py", "citations/plaintext.py", "labels.py", "records/catalogue.py",
-         "records/evaluations.py")
+#: modules whose code decides what the index holds: a change to them rebuilds every cached index; paths relative
+#: to the reskb package
+_CODE = ("search/index.py", "citations/plaintext.py", "labels.py", "records/catalogue.py", "records/evaluations.py")
 _INDEX_NAME = "reskb"
 #: whoosh's default BM25F parameters: scores computed from the postings equal those whoosh's own searcher gives
 _B, _K1 = 0.75, 1.2
@@ -88,12 +87,11 @@ def _titles(catalogue: Catalogue, kind: str, ids: Iterable[str]) -> list[str]:
     return [catalogue.records[kind][i].title for i in ids if i in catalogue.records[kind]]
 
 
-def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
-    """What the index holds for one record: its words, and its structured values as keywords."""
+def _content(record: Record, catalogue: Catalogue) -> str:
+    """The record's words beyond its title and summary: the "content" field (related practices score on it)."""
     data, refs = record.data, catalogue.references
     words = [plain_text(text, refs) for name, text in record.markdown_texts() if name != "summary"]
-    countries = data.get("countries", [])
-    words += [country_name(c) for c in countries] + [region_name(r) for r in data.get("regions", [])]
+    words += [country_name(c) for c in data.get("countries", [])] + [region_name(r) for r in data.get("regions", [])]
     words += [data.get("city", "")] + data.get("lead_organisations", [])
     for person in data.get("participants", []):
         words += [person["name"], person.get("role", "")]
@@ -102,18 +100,31 @@ def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
     words += [label(k) for k in fmt.get("kinds", [])] + [label(g) for g in data.get("target_group", {}).get("groups", [])]
     words += _titles(catalogue, "topic", data.get("topics", [])) + _titles(catalogue, "challenge", data.get("challenges", []))
     words += _study_words(record, catalogue)
-    sources = [refs[k].text for k in record.cited if k in refs]
-    facts = {
-        "countries": countries, "phases": data.get("phases", []), "topics": data.get("topics", []),
+    return " ".join(w for w in words if w)
+
+
+def _facts(record: Record, catalogue: Catalogue) -> dict[str, Any]:
+    """The structured values shown with a hit, counted in facets and compared by related practices."""
+    data = record.data
+    fmt = data.get("format", {})
+    return {
+        "countries": data.get("countries", []), "phases": data.get("phases", []), "topics": data.get("topics", []),
         "challenges": data.get("challenges", []), "lead_actor": data.get("lead_actor"), "status": data.get("status"),
         "evidence": data.get("evidence", {}).get("status"), "start_year": data.get("start_year"),
         "participants": sorted({p["kind"] for p in data.get("participants", [])}), "formats": fmt.get("kinds", []),
         "designs": _designs(record, catalogue),
     }
+
+
+def _document(record: Record, catalogue: Catalogue) -> dict[str, Any]:
+    """What the index holds for one record: its words, and its structured values as keywords."""
+    data, refs = record.data, catalogue.references
+    countries, fmt, facts = data.get("countries", []), data.get("format", {}), _facts(record, catalogue)
+    sources = [refs[k].text for k in record.cited if k in refs]
     doc: dict[str, Any] = {
         "id": record.id, "kind": record.kind, "title": record.title, "order": re.sub(r"^\W+", "", record.title).casefold(),
         "summary": plain_text(data.get("summary") or data.get("definition", ""), refs),
-        "content": " ".join(w for w in words if w), "source": " ".join(sources), "facts": facts,
+        "content": _content(record, catalogue), "source": " ".join(sources), "facts": facts,
         "country": ",".join(countries), "region": ",".join(data.get("regions", [])),
         "topic": ",".join(data.get("topics", []) + ([record.id] if record.kind == "topic" else [])),
         "challenge": ",".join(data.get("challenges", []) + ([record.id] if record.kind == "challenge" else [])),
@@ -234,7 +245,6 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
         (cache / "index").rename(old)
     building.rename(cache / "index")
     shutil.rmtree(old, ignore_errors=True)
-    (cache / "related.json").unlink(missing_ok=True)
     (cache / "stamp.json").write_text(json.dumps({"hash": digest}), encoding="utf-8")
     return True
 

@@ -42,7 +42,7 @@ from .index import (
     cache_folder,
     ensure_index,
 )
-from .related import RelatedPractices, cached_related
+from .related import RelatedPractices
 
 #: filters of `SearchIndex.search`, with the facets counted for every query
 FACETS = ("kind", "country", "topic", "challenge", "phase", "lead_actor", "status", "evidence", "design")
@@ -539,7 +539,7 @@ class SearchIndex:
         if practice_id not in self.docnums:
             raise QueryError(f"no record with id '{practice_id}'")
         if self._related is None:
-            self._related = RelatedPractices(self)
+            self._related = RelatedPractices.of_index(self)
         return self._related.of(practice_id, limit)
 
     def _facet_counts(self, docs: Iterable[int], total: int) -> dict[str, dict[str, int]]:
@@ -682,11 +682,3 @@ def search(text: str = "", *, root: str | Path = ".", cache_dir: str | Path | No
     if unknown:
         raise TypeError(f"unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FACETS)}")
     return open_index(root, cache_dir).search(text, limit=limit, **filters)  # type: ignore[arg-type]
-
-
-def related_practices(catalogue: Catalogue, cache_dir: str | Path | None = None, limit: int = 3) -> dict[str, list[str]]:
-    """practice id -> ids of similar practices, for the "Related practices" of each page. Cached beside the
-    index, so an unchanged catalogue does not recompute them."""
-    root = Path(catalogue.root)
-    with SearchIndex.open(root, cache_dir, catalogue) as ix:
-        return cached_related(ix, sorted(catalogue.practices), cache_folder(root, cache_dir) / "related.json", limit)

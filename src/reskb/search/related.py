@@ -1,16 +1,25 @@
-"""Related practices: for each practice, the practices most like it in words and in structured values."""
+"""Related practices: for each practice, the practices most like it in words and in structured values.
+
+The words are scored as whoosh's more-like-this over the "content" field (Bo1 key terms, BM25F). Its term
+statistics come either from the catalogue in memory (`related_practices`: what a site build uses, with no index
+written) or from the postings of an open index (`SearchIndex.related`, for `reskb search` users and notebooks);
+both feed the same scoring code, and a test proves the two give the same lists and scores.
+"""
 
 from __future__ import annotations
 
 import heapq
-import json
 import math
-from pathlib import Path
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whoosh.scoring import bm25
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .index import _B, _K1
+from ..records.catalogue import Catalogue
+from .index import _B, _K1, _TEXT, _content, _facts
 
 if TYPE_CHECKING:
     from .query import SearchIndex
@@ -19,58 +28,134 @@ if TYPE_CHECKING:
 #: the practices that use it most, so the work per practice stays the same however large the catalogue
 _KEY_TERMS, _CANDIDATES, _TERM_DOCS, _VALUE_DOCS = 20, 30, 100, 50
 
+#: id -> structured values compared between practices (topics, challenges, formats, participants, phases, ...)
+Values = dict[str, frozenset[str]]
+
+
+@dataclass
+class ContentTerms:
+    """What the scoring reads of the "content" field: every record by document number (the order records are
+    indexed in), the field's length in each as the index stores it, its average, and each term's postings."""
+
+    ids: list[str]  # document number -> record id
+    practices: dict[str, Values]  # practice id -> structured values
+    lengths: list[float | None]  # document number -> field length (whoosh keeps it in one byte: approximate)
+    average: float
+    postings: Iterable[tuple[bytes, Sequence[int], Sequence[float], float]]  # term, documents, weights, idf
+
+
+def catalogue_terms(catalogue: Catalogue) -> ContentTerms:
+    """The statistics an index of this catalogue would hold, computed in memory through the index's own text
+    (index._content), analyser and length encoding: no index is written."""
+    records = catalogue.all_records()  # the order ensure_index adds them in: document numbers
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    lengths: list[float | None] = []
+    total = 0
+    for docnum, record in enumerate(records):
+        counts = Counter(token.text for token in _TEXT(_content(record, catalogue), mode="index"))
+        for term, freq in counts.items():
+            ids, weights = postings.setdefault(term, ([], []))
+            ids.append(docnum)
+            weights.append(float(freq))  # a token weighs 1 and the field has no boost: weight = frequency
+        length = sum(counts.values())
+        total += length
+        lengths.append(byte_to_length(length_to_byte(length)) if length else None)
+    count = len(records)
+    average = total / (count or 1) or 1
+
+    def terms() -> Iterator[tuple[bytes, Sequence[int], Sequence[float], float]]:
+        for btext, term in sorted((term.encode("utf-8"), term) for term in postings):
+            ids, weights = postings[term]
+            yield btext, ids, weights, math.log(count / (len(ids) + 1)) + 1  # whoosh's idf
+
+    practices = {r.id: _values(_facts(r, catalogue)) for r in records if r.kind == "practice"}
+    return ContentTerms([r.id for r in records], practices, lengths, average, terms())
+
+
+def index_terms(ix: SearchIndex) -> ContentTerms:
+    """The same statistics read from an open index's postings."""
+    count = ix.reader.doc_count_all()
+    ids = [ix.ids[d] for d in range(count)]
+
+    def terms() -> Iterator[tuple[bytes, Sequence[int], Sequence[float], float]]:
+        for btext in ix.reader.lexicon("content"):
+            docs, weights = ix.postings("content", btext)
+            yield btext, docs, weights, ix.searcher.idf("content", btext)
+
+    return ContentTerms(ids, ix.practices, list(ix.field_lengths("content")),
+                        ix.searcher.avg_field_length("content") or 1, terms())
+
+
+def _values(facts: dict[str, object]) -> Values:
+    return {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
+
+
+def _text_neighbours(terms: ContentTerms) -> dict[int, list[tuple[int, float]]]:
+    """For every practice, the practices whose content shares its key terms, with whoosh's more-like-this score
+    (Bo1 key terms, BM25F), computed for all practices in one pass over the content postings."""
+    docnum = {pid: d for d, pid in enumerate(terms.ids)}
+    practices = {docnum[p] for p in terms.practices}
+    count, avg, lengths = len(terms.ids), terms.average, terms.lengths
+    vectors: dict[int, list[tuple[float, bytes]]] = {d: [] for d in practices}
+    best: dict[bytes, list[tuple[float, int]]] = {}  # term -> the practices where it scores highest
+    for btext, ids, weights, idf in terms.postings:
+        f = sum(weights) / count  # Bo1: how common the term is in the collection
+        bo1_factor, bo1_add = math.log2((1.0 + f) / f), math.log2(1.0 + f)
+        scored = []
+        for d, w in zip(ids, weights, strict=False):
+            if d in practices:
+                vectors[d].append((w * bo1_factor + bo1_add, btext))
+                scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
+        best[btext] = heapq.nlargest(_TERM_DOCS, scored)
+    neighbours = {}
+    for d, vector in vectors.items():
+        acc: dict[int, float] = {}
+        for boost, btext in heapq.nsmallest(_KEY_TERMS, vector, key=lambda v: (-v[0], v[1])):
+            for score, other in best[btext]:
+                acc[-other] = acc.get(-other, 0.0) + boost * score
+        acc.pop(d, None)
+        neighbours[d] = heapq.nsmallest(_CANDIDATES, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+    return neighbours
+
 
 class RelatedPractices:
-    """Related practices over one open index (the key terms of every practice are computed once)."""
+    """Related practices over one set of term statistics (the key terms of every practice are computed once)."""
 
-    def __init__(self, ix: SearchIndex):
-        self.ix = ix
+    def __init__(self, terms: ContentTerms):
+        self.terms = terms
+        self.practices = terms.practices
+        self.docnums = {pid: d for d, pid in enumerate(terms.ids)}
         self._neighbours: dict[int, list[tuple[int, float]]] | None = None
         self._by_value: dict[tuple[str, str], list[str]] | None = None
 
+    @classmethod
+    def of_catalogue(cls, catalogue: Catalogue) -> RelatedPractices:
+        return cls(catalogue_terms(catalogue))
+
+    @classmethod
+    def of_index(cls, ix: SearchIndex) -> RelatedPractices:
+        return cls(index_terms(ix))
+
+    def text_neighbours(self) -> dict[str, list[tuple[str, float]]]:
+        """practice id -> (practice id, more-like-this score) of its text candidates, best first."""
+        ids = self.terms.ids
+        return {ids[d]: [(ids[o], s) for o, s in like] for d, like in self._text_neighbours().items()}
+
     def _text_neighbours(self) -> dict[int, list[tuple[int, float]]]:
-        """For every practice, the practices whose content shares its key terms, with whoosh's more-like-this
-        score (Bo1 key terms, BM25F), computed for all practices in one pass over the content postings."""
-        if self._neighbours is not None:
-            return self._neighbours
-        practices = {self.ix.docnums[p] for p in self.ix.practices}
-        count = self.ix.reader.doc_count_all()
-        avg = self.ix.searcher.avg_field_length("content") or 1
-        lengths = self.ix.field_lengths("content")
-        vectors: dict[int, list[tuple[float, bytes]]] = {d: [] for d in practices}
-        best: dict[bytes, list[tuple[float, int]]] = {}  # term -> the practices where it scores highest
-        for btext in self.ix.reader.lexicon("content"):
-            ids, weights = self.ix.postings("content", btext)
-            idf = self.ix.searcher.idf("content", btext)
-            f = sum(weights) / count  # Bo1: how common the term is in the collection
-            bo1_factor, bo1_add = math.log2((1.0 + f) / f), math.log2(1.0 + f)
-            scored = []
-            for d, w in zip(ids, weights, strict=False):
-                if d in practices:
-                    vectors[d].append((w * bo1_factor + bo1_add, btext))
-                    scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
-            best[btext] = heapq.nlargest(_TERM_DOCS, scored)
-        neighbours = {}
-        for d, vector in vectors.items():
-            acc: dict[int, float] = {}
-            for boost, btext in heapq.nsmallest(_KEY_TERMS, vector, key=lambda v: (-v[0], v[1])):
-                for score, other in best[btext]:
-                    acc[-other] = acc.get(-other, 0.0) + boost * score
-            acc.pop(d, None)
-            neighbours[d] = heapq.nsmallest(_CANDIDATES, acc.items(), key=lambda kv: (-kv[1], kv[0]))
-        self._neighbours = neighbours
-        return neighbours
+        if self._neighbours is None:
+            self._neighbours = _text_neighbours(self.terms)
+        return self._neighbours
 
     def of(self, practice_id: str, limit: int = 3) -> list[str]:
         """Practices most like this one (an id the index holds): shared words (more-like-this over the text) and shared topics,
         challenges, formats and kinds of participants; nothing below a floor of likeness."""
-        mine = self.ix.practices.get(practice_id)
+        mine = self.practices.get(practice_id)
         if mine is None:
             return []
         # the text decides most candidates; practices sharing a topic or challenge join them; shared values rerank
-        like = self._text_neighbours()[self.ix.docnums[practice_id]]
+        like = self._text_neighbours()[self.docnums[practice_id]]
         best = max((s for _, s in like), default=0.0) or 1.0
-        text = {self.ix.ids[d]: s / best for d, s in like}
+        text = {self.terms.ids[d]: s / best for d, s in like}
         for key in ("topics", "challenges"):
             for value in mine[key]:
                 text.update((p, 0.0) for p in self._sharing(key, value) if p not in text)
@@ -78,7 +163,7 @@ class RelatedPractices:
         for other, likeness in text.items():
             if other == practice_id:
                 continue
-            score = 0.5 * likeness + 0.5 * _overlap(mine, self.ix.practices[other])
+            score = 0.5 * likeness + 0.5 * _overlap(mine, self.practices[other])
             if score >= 0.25:
                 scores[other] = score
         return [i for i, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
@@ -87,9 +172,9 @@ class RelatedPractices:
         """Practices with this topic or challenge (the first few by id: enough for candidates)."""
         if self._by_value is None:
             by_value: dict[tuple[str, str], list[str]] = {}
-            for pid in sorted(self.ix.practices):
+            for pid in sorted(self.practices):
                 for k in ("topics", "challenges"):
-                    for v in self.ix.practices[pid][k]:
+                    for v in self.practices[pid][k]:
                         by_value.setdefault((k, v), []).append(pid)
             self._by_value = by_value
         return self._by_value.get((key, value), [])[:_VALUE_DOCS]
@@ -100,22 +185,14 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def _overlap(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> float:
+def _overlap(a: Values, b: Values) -> float:
     """How much two practices share in their structured values, 0 to 1; topics and challenges weigh most."""
     weights = {"topics": 0.35, "challenges": 0.25, "formats": 0.2, "participants": 0.1, "phases": 0.1}
     return sum(w * _jaccard(a[k], b[k]) for k, w in weights.items())
 
 
-def cached_related(ix: SearchIndex, practice_ids: list[str], saved: Path, limit: int) -> dict[str, list[str]]:
-    """practice id -> related practice ids, read from `saved` when it holds those of this index's content (a
-    JSON file; anything else in it is a cache miss), else computed and saved there."""
-    try:
-        stored = json.loads(saved.read_text(encoding="utf-8"))
-        if stored.get("hash") == ix.digest and stored.get("limit") == limit:
-            return stored["related"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    finder = RelatedPractices(ix)
-    related = {pid: finder.of(pid, limit) for pid in practice_ids}
-    saved.write_text(json.dumps({"hash": ix.digest, "limit": limit, "related": related}), encoding="utf-8")
-    return related
+def related_practices(catalogue: Catalogue, limit: int = 3) -> dict[str, list[str]]:
+    """practice id -> ids of similar practices, for the "Related practices" of each page; from the catalogue in
+    memory (no index is built)."""
+    finder = RelatedPractices.of_catalogue(catalogue)
+    return {pid: finder.of(pid, limit) for pid in sorted(catalogue.practices)}
