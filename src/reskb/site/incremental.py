@@ -231,7 +231,7 @@ class BackgroundRelated:
         self._lock = threading.Lock()
         self.lists: dict[str, list[str]] | None = None
         self._source = ""  # content hash of the catalogue the lists were found for
-        self._wanted: Catalogue | None = None
+        self._wanted: tuple[Catalogue, str] | None = None  # the catalogue to find lists for, and its content hash
         self._thread: threading.Thread | None = None
         self.server: Any = None  # mkdocs' LiveReloadServer, to ask for a rebuild when new lists arrive
 
@@ -243,7 +243,7 @@ class BackgroundRelated:
             if self.lists is None:
                 self.lists, self._source = self._compute(catalogue), source
             elif source != self._source:
-                self._wanted = catalogue
+                self._wanted = (catalogue, source)
             return self.lists
 
     def start(self) -> None:
@@ -262,9 +262,10 @@ class BackgroundRelated:
     def _run(self) -> None:
         while True:
             with self._lock:
-                catalogue, self._wanted = self._wanted, None
-            if catalogue is None:
+                wanted, self._wanted = self._wanted, None
+            if wanted is None:
                 return
+            catalogue, source = wanted
             try:
                 lists = self._compute(catalogue)
             except Exception as exc:  # noqa: BLE001 - the next build reports what is wrong
@@ -272,7 +273,9 @@ class BackgroundRelated:
                 continue
             with self._lock:
                 changed = lists != self.lists
-                self.lists, self._source = lists, content_hash(Path(catalogue.root))
+                # the hash of the catalogue these lists were found for, not of the files now (an edit saved
+                # meanwhile must still be queued by the next build)
+                self.lists, self._source = lists, source
             if changed:
                 _request_rebuild(self.server)
 
