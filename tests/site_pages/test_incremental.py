@@ -204,3 +204,29 @@ def test_an_edit_to_an_evaluation_reaches_the_practice_pages_that_show_it(studie
             assert differences(served, clean) == [], f"after {name}"
     finally:
         session.close()
+
+
+def test_a_build_that_fails_while_writing_still_lets_the_next_one_delete_the_pages_of_removed_records(seed, tmp_path):
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(seed, served)
+    practice = seed / "practices/uk-mappa.yaml"
+    removed = seed / "practices/zz-new-practice.yaml"
+    removed.write_text(practice.read_text(encoding="utf-8").replace("id: uk-mappa", "id: zz-new-practice"),
+                       encoding="utf-8")
+    try:
+        session.rebuild()
+        assert (served / "practices/zz-new-practice/index.html").is_file()
+        removed.unlink()
+
+        def fail_while_writing(output, page, config):  # noqa: ANN001, ANN202 - a page that cannot be written
+            raise RuntimeError("disk full")
+
+        session.plugin.on_post_page = fail_while_writing  # the plugin object outlives the build's config
+        with pytest.raises(RuntimeError):
+            session.rebuild()
+        del session.plugin.on_post_page
+        session.settle()
+        clean_build(seed, clean)
+        assert differences(served, clean) == []
+    finally:
+        session.close()

@@ -94,6 +94,7 @@ class Incremental:
         if not self.active:
             return
         self._next, self._writing, self.rendered = _State(), False, []
+        self._next.outputs = {f.abs_dest_path for f in files}  # what this build may write (finish sets it again)
         site = _digest(str(config.config_file_path), config.site_dir,
                        Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
@@ -148,9 +149,12 @@ class Incremental:
         log.info(f"rendered {len(self.rendered):,} of {len(files.documentation_pages()):,} pages (the others are unchanged)")
 
     def failed(self) -> None:
-        """A build failed: when it had begun writing, the site folder no longer matches any state."""
+        """A build failed: when it had begun writing, the site folder no longer matches any state, so the next
+        build renders everything; it still deletes the outputs gone since, so they are kept: the last finished
+        build's and those this build may have written."""
         if self._writing:
-            self._done = None
+            outputs = self._done.outputs if self._done is not None else set()
+            self._done = _State(outputs=outputs | self._next.outputs)
         self._next, self._writing = _State(), False
 
     def _complete_search_index(self, config: MkDocsConfig, files: Files) -> None:
