@@ -242,7 +242,7 @@ class BackgroundRelated:
     def get(self, catalogue: Catalogue) -> dict[str, list[str]]:
         """The lists for this build: found now on the first build, else the last ones found (a newer
         catalogue is queued for `start`)."""
-        source = content_hash(Path(catalogue.root))
+        source = catalogue.source_hash or content_hash(Path(catalogue.root))
         with self._lock:
             if self.lists is None:
                 self.lists, self._source = self._compute(catalogue), source

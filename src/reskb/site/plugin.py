@@ -24,7 +24,7 @@ from ..cache_dir import UnsafeCache
 from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
-from ..search import related_practices
+from ..search import content_hash, related_practices
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -146,7 +146,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:  # taken before reading: an edit saved while the files are read then differs from it
+            source = content_hash(self._root(config))
+        except OSError:  # an unreadable file: load_catalogue reports it
+            source = ""
         catalogue, problems = load_catalogue(self._root(config))
+        catalogue.source_hash = source
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
             message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
