@@ -52,6 +52,7 @@ class Session:
         return rendered + self.rebuild()
 
     def close(self) -> None:
+        self.plugin.related.wait(120)  # no thread of this test keeps working on a catalogue it has left
         # plugins with on_startup live as long as the process: leave them as `mkdocs build` starts them
         load_config(self.config_file, site_dir=str(self.site)).plugins.on_startup(command="build", dirty=False)
 
