@@ -197,9 +197,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         if proper_nouns.lexicon() is None:
-            log.warning("The English word lists %s and %s are missing, so titles written in Title Case lose the "
-                        "capitals of their proper nouns in APA references. Install them with scripts/install-wordlists.sh.",
-                        proper_nouns.WORD_LIST, proper_nouns.LARGE_WORD_LIST)
+            log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         try:
             if self.config.related_practices <= 0:
