@@ -38,6 +38,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.errors_only:
         problems = [p for p in problems if p.severity == "error"]
     _report(problems, args.format, files)
+    from .citations import proper_nouns
+
+    if proper_nouns.lexicon() is None:  # the machine, not the catalogue: the strict build stops on it
+        print(f"reskb validate: warning: {proper_nouns.missing_lists_warning()}", file=sys.stderr)
     return 1 if has_errors(problems) else 0
 
 

@@ -52,6 +52,7 @@ class Session:
         return rendered + self.rebuild()
 
     def close(self) -> None:
+        self.plugin.related.wait(120)  # no thread of this test keeps working on a catalogue it has left
         # plugins with on_startup live as long as the process: leave them as `mkdocs build` starts them
         load_config(self.config_file, site_dir=str(self.site)).plugins.on_startup(command="build", dirty=False)
 
@@ -149,3 +150,84 @@ def _edit_first_title(folder: Path) -> None:
     start = text.index("title")
     brace = text.index("{", start)
     bib.write_text(text[:brace + 1] + "Retitled: " + text[brace + 1:], encoding="utf-8")
+
+
+def test_edits_to_glossary_challenges_and_hand_written_pages_leave_no_stale_page(seed, tmp_path):
+    """The kinds of edit the test above does not make: each must reach every page that shows it."""
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(seed, served)
+    extra = seed / "docs/extra-page.md"
+    try:
+        session.rebuild()
+        steps = [
+            ("a glossary term's definition", lambda: edit(seed / "glossary/desistance.yaml", "definition: >-\n",
+                                                            "definition: >-\n  Newly defined.")),
+            ("a glossary term's name", lambda: edit(seed / "glossary/desistance.yaml", "term: Desistance",
+                                                    "term: Desistance from crime")),
+            ("a challenge's title", lambda: edit(next((seed / "challenges").glob("*.yaml")), "title: ",
+                                                 "title: Retitled ")),
+            ("a hand-written page's text", lambda: edit(seed / "docs/about.md", "# About the catalogue",
+                                                        "# About this catalogue")),
+            ("a new hand-written page", lambda: extra.write_text("# Extra\n\nA page.\n", encoding="utf-8")),
+            ("a deleted hand-written page", lambda: extra.unlink()),
+        ]
+        for name, change in steps:
+            change()
+            session.settle()
+            clean_build(seed, clean)
+            assert differences(served, clean) == [], f"after {name}"
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def studies(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    root = tmp_path / "studies"
+    shutil.copytree(REPO / "tests/fixtures/studies", root)
+    return root
+
+
+def test_an_edit_to_an_evaluation_reaches_the_practice_pages_that_show_it(studies, tmp_path):
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(studies, served)
+    try:
+        session.rebuild()
+        for name, change in [
+            ("an evaluation's design", lambda: edit(studies / "evaluations/norway-interviews.yaml",
+                                                    "design: qualitative", "design: quasi-experimental")),
+            ("an evaluation's title", lambda: edit(studies / "evaluations/norway-interviews.yaml",
+                                                   "title: Interviews", "title: Talks")),
+        ]:
+            change()
+            session.settle()
+            clean_build(studies, clean)
+            assert differences(served, clean) == [], f"after {name}"
+    finally:
+        session.close()
+
+
+def test_a_build_that_fails_while_writing_still_lets_the_next_one_delete_the_pages_of_removed_records(seed, tmp_path):
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(seed, served)
+    practice = seed / "practices/uk-mappa.yaml"
+    removed = seed / "practices/zz-new-practice.yaml"
+    removed.write_text(practice.read_text(encoding="utf-8").replace("id: uk-mappa", "id: zz-new-practice"),
+                       encoding="utf-8")
+    try:
+        session.rebuild()
+        assert (served / "practices/zz-new-practice/index.html").is_file()
+        removed.unlink()
+
+        def fail_while_writing(output, page, config):  # noqa: ANN001, ANN202 - a page that cannot be written
+            raise RuntimeError("disk full")
+
+        session.plugin.on_post_page = fail_while_writing  # the plugin object outlives the build's config
+        with pytest.raises(RuntimeError):
+            session.rebuild()
+        del session.plugin.on_post_page
+        session.settle()
+        clean_build(seed, clean)
+        assert differences(served, clean) == []
+    finally:
+        session.close()

@@ -52,6 +52,13 @@ _LETTERS = r"[^\W\d_](?:[^\W\d_]|['’])*"
 _TOKEN = re.compile(_LETTERS + "(?:-" + _LETTERS + ")*")
 
 
+def missing_lists_warning() -> str:
+    """What the build and `reskb validate` say when lexicon() is None."""
+    return (f"The English word lists {WORD_LIST} and {LARGE_WORD_LIST} are missing, so titles written in Title Case "
+            "lose the capitals of their proper nouns in APA references (and `mkdocs build --strict` stops on this "
+            "warning). Install them with scripts/install-wordlists.sh.")
+
+
 @cache
 def lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
     """(words the common list has only with a capital, words it has with a capital, its words in lower

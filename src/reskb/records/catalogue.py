@@ -117,6 +117,9 @@ class Catalogue:
     broken_references: set[str] = field(default_factory=set)
     #: formats references and citations (CSL through pandoc); set once the references are read
     formatter: Formatter | None = None
+    #: search.content_hash of the files, taken before they were read (set by the site plugin): an index built
+    #: from this catalogue is cached under it, so that an edit saved while it was read makes the next one rebuild
+    source_hash: str = ""
 
     @property
     def practices(self) -> dict[str, Record]:

@@ -227,6 +227,8 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
         catalogue, problems = load_catalogue(root)
         if has_errors(problems):
             raise CatalogueInvalid(problems)
+    elif catalogue.source_hash:
+        digest = catalogue.source_hash  # the files it was read from, not those of now (an edit may be newer)
     cache.mkdir(parents=True, exist_ok=True)
     # build beside the old index and swap, so that a reader never sees half an index
     building = Path(tempfile.mkdtemp(prefix="index-", dir=cache))

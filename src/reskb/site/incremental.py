@@ -94,6 +94,7 @@ class Incremental:
         if not self.active:
             return
         self._next, self._writing, self.rendered = _State(), False, []
+        self._next.outputs = {f.abs_dest_path for f in files}  # what this build may write (finish sets it again)
         site = _digest(str(config.config_file_path), config.site_dir,
                        Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
@@ -148,9 +149,12 @@ class Incremental:
         log.info(f"rendered {len(self.rendered):,} of {len(files.documentation_pages()):,} pages (the others are unchanged)")
 
     def failed(self) -> None:
-        """A build failed: when it had begun writing, the site folder no longer matches any state."""
+        """A build failed: when it had begun writing, the site folder no longer matches any state, so the next
+        build renders everything; it still deletes the outputs gone since, so they are kept: the last finished
+        build's and those this build may have written."""
         if self._writing:
-            self._done = None
+            outputs = self._done.outputs if self._done is not None else set()
+            self._done = _State(outputs=outputs | self._next.outputs)
         self._next, self._writing = _State(), False
 
     def _complete_search_index(self, config: MkDocsConfig, files: Files) -> None:
@@ -231,19 +235,19 @@ class BackgroundRelated:
         self._lock = threading.Lock()
         self.lists: dict[str, list[str]] | None = None
         self._source = ""  # content hash of the catalogue the lists were found for
-        self._wanted: Catalogue | None = None
+        self._wanted: tuple[Catalogue, str] | None = None  # the catalogue to find lists for, and its content hash
         self._thread: threading.Thread | None = None
         self.server: Any = None  # mkdocs' LiveReloadServer, to ask for a rebuild when new lists arrive
 
     def get(self, catalogue: Catalogue) -> dict[str, list[str]]:
         """The lists for this build: found now on the first build, else the last ones found (a newer
         catalogue is queued for `start`)."""
-        source = content_hash(Path(catalogue.root))
+        source = catalogue.source_hash or content_hash(Path(catalogue.root))
         with self._lock:
             if self.lists is None:
                 self.lists, self._source = self._compute(catalogue), source
             elif source != self._source:
-                self._wanted = catalogue
+                self._wanted = (catalogue, source)
             return self.lists
 
     def start(self) -> None:
@@ -262,9 +266,10 @@ class BackgroundRelated:
     def _run(self) -> None:
         while True:
             with self._lock:
-                catalogue, self._wanted = self._wanted, None
-            if catalogue is None:
+                wanted, self._wanted = self._wanted, None
+            if wanted is None:
                 return
+            catalogue, source = wanted
             try:
                 lists = self._compute(catalogue)
             except Exception as exc:  # noqa: BLE001 - the next build reports what is wrong
@@ -272,7 +277,9 @@ class BackgroundRelated:
                 continue
             with self._lock:
                 changed = lists != self.lists
-                self.lists, self._source = lists, content_hash(Path(catalogue.root))
+                # the hash of the catalogue these lists were found for, not of the files now (an edit saved
+                # meanwhile must still be queued by the next build)
+                self.lists, self._source = lists, source
             if changed:
                 _request_rebuild(self.server)
 

@@ -24,7 +24,7 @@ from ..cache_dir import UnsafeCache
 from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
-from ..search import related_practices
+from ..search import content_hash, related_practices
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -146,7 +146,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:  # taken before reading: an edit saved while the files are read then differs from it
+            source = content_hash(self._root(config))
+        except OSError:  # an unreadable file: load_catalogue reports it
+            source = ""
         catalogue, problems = load_catalogue(self._root(config))
+        catalogue.source_hash = source
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
             message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
@@ -192,9 +197,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         if proper_nouns.lexicon() is None:
-            log.warning("The English word lists %s and %s are missing, so titles written in Title Case lose the "
-                        "capitals of their proper nouns in APA references. Install them with scripts/install-wordlists.sh.",
-                        proper_nouns.WORD_LIST, proper_nouns.LARGE_WORD_LIST)
+            log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         try:
             if self.config.related_practices <= 0:
