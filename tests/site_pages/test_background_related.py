@@ -38,17 +38,16 @@ def test_an_edit_made_while_the_lists_are_being_found_is_not_mistaken_for_the_on
 
 
 def test_an_index_built_from_a_catalogue_older_than_its_files_is_not_stamped_as_theirs(catalogue, tmp_path):
-    """The thread builds the search index from the catalogue a build loaded, while the contributor may have saved
+    """An index built from the catalogue a build loaded (as the thread once did), while the contributor may have saved
     again since: that index must not be cached under the hash of the newer files (`reskb search`, later builds
     and the next lists would all read the old text as if it were the new)."""
     from reskb.records.validate import load_catalogue
-    from reskb.search import content_hash, search
-    from reskb.search.query import related_practices
+    from reskb.search import content_hash, ensure_index, search
 
     cache = tmp_path / "cache"
     source = content_hash(catalogue)  # what the plugin records before it loads the catalogue
     loaded, _ = load_catalogue(catalogue)
     loaded.source_hash = source
     edit(catalogue / "practices/hessen-case-meetings.yaml", "youth care meet", "youth care and imams meet")
-    related_practices(loaded, cache)  # builds the index from the loaded (older) catalogue
+    ensure_index(catalogue, cache, catalogue=loaded)  # builds the index from the loaded (older) catalogue
     assert [hit.id for hit in search("imams", root=catalogue, cache_dir=cache).hits] == ["hessen-case-meetings"]
