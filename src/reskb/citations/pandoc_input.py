@@ -23,7 +23,7 @@ import re
 
 from .bibfile import Reference
 from .fields import UNSHOWN_IN_TYPE
-from .proper_nouns import protect_title_case
+from .proper_nouns import brace_depths, protect_title_case
 
 TITLE_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "booksubtitle", "booktitleaddon", "maintitle", "mainsubtitle",
                 "maintitleaddon")
@@ -37,14 +37,7 @@ _ENGLISH = ("", "english", "american", "british", "en", "en-us", "en-gb", "useng
 def _depth_zero_words(value: str) -> list[re.Match[str]]:
     """Capitalised words outside braces and LaTeX commands, except a title's first word (a capital after
     a colon is kept too: in a sentence-case title it marks the subtitle, as APA writes it)."""
-    found, depth = [], 0
-    depths = []
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        depths.append(depth)
+    found, depths = [], brace_depths(value)
     for match in _WORD.finditer(value):
         before = value[:match.start()].rstrip()
         if depths[match.start()] == 0 and before:

@@ -157,7 +157,7 @@ def protect_title_case(value: str, authors: frozenset[str] = frozenset()) -> str
     """The title with the proper nouns among its capitalised words (outside braces) braced."""
     if lexicon() is None:
         return value
-    depth_at = _depths(value)
+    depth_at = brace_depths(value)
     tokens = [m for m in _TOKEN.finditer(value) if depth_at[m.start()] == 0 and _standalone(value, m)]
     parts: list[list[tuple[int, str]]] = []  # per token: its hyphen-separated parts (start, text)
     for m in tokens:
@@ -215,7 +215,8 @@ def _standalone(value: str, match: re.Match[str]) -> bool:
     return before not in "\\{}" and after not in "{}\\"
 
 
-def _depths(value: str) -> list[int]:
+def brace_depths(value: str) -> list[int]:
+    """The brace depth at each character of a BibTeX value."""
     depths, depth = [], 0
     for char in value:
         if char == "{":
