@@ -20,7 +20,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..cache_dir import UnsafeCache
 from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
@@ -146,10 +145,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
-        try:  # taken before reading: an edit saved while the files are read then differs from it
-            source = content_hash(self._root(config))
-        except OSError:  # an unreadable file: load_catalogue reports it
-            source = ""
+        source = ""
+        if self.incremental.active:  # only the background similar lists of `serve --dirty` read it
+            try:  # taken before reading: an edit saved while the files are read then differs from it
+                source = content_hash(self._root(config))
+            except OSError:  # an unreadable file: load_catalogue reports it
+                pass
         catalogue, problems = load_catalogue(self._root(config))
         catalogue.source_hash = source
         if has_errors(problems):
@@ -199,15 +200,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if proper_nouns.lexicon() is None:
             log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        try:
-            if self.config.related_practices <= 0:
-                related = {}
-            elif self.incremental.active:
-                related = self.related.get(self.catalogue)
-            else:
-                related = related_practices(self.catalogue, limit=self.config.related_practices)
-        except UnsafeCache as exc:
-            raise PluginError(str(exc)) from None
+        if self.config.related_practices <= 0:
+            related = {}
+        elif self.incremental.active:
+            related = self.related.get(self.catalogue)
+        else:  # from the catalogue in memory: no cache is read or written
+            related = related_practices(self.catalogue, limit=self.config.related_practices)
         pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related,
                                             self.cite_memo), self.catalogue,
                                 self.config.edit_url)
