@@ -93,10 +93,11 @@ def sentence(rng: random.Random, n: int = 14) -> str:
 
 
 def generate(root: Path, practices: int, seed: int = 1) -> None:
-    """A synthetic catalogue: n practices, n/10 topics and challenges (at least 10), n/5 references."""
+    """A synthetic catalogue: n practices, n/10 topics and challenges (at least 10), n/5 references (at least
+    10, at most 1,000: the bibliography's limit, MAX_ENTRIES, so 10,000 practices cite the same 1,000 works)."""
     rng = random.Random(seed)
     n_topics = n_challenges = max(10, practices // 10)
-    n_refs = max(10, practices // 5)
+    n_refs = min(1_000, max(10, practices // 5))
     for folder in ("practices", "challenges", "topics", "bibliography", "docs"):
         (root / folder).mkdir(parents=True)
     keys = [f"author{i}{2000 + i % 25}" for i in range(n_refs)]
