@@ -17,14 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import jsonschema_rs
-import pycountry
-from referencing import Registry, Resource
-
-from ..citations import Formatter, Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
+from ..citations import citation_lines
 from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from ..problems import Problem, display_path, visible
 from . import curation, evaluations, glossary
@@ -37,6 +32,11 @@ from .placeholders import mask, placeholder_problems
 from .record_dates import date_problems
 from .schema import schema
 
+if TYPE_CHECKING:  # loaded where first needed: a run whose results are all cached needs none of them
+    import jsonschema
+
+    from ..citations import Formatter, Reference
+
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
 _MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^[ \t]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
@@ -48,6 +48,9 @@ _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
 
 @cache
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+    from referencing import Registry, Resource
+
     registry: Registry = Registry().with_resources(
         (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in ("common", *KINDS)
     )
@@ -262,6 +265,8 @@ def _inline_refs(node: Any) -> Any:
 
 @cache
 def _fast_validator(kind: str) -> Any:
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for(_inline_refs(schema(kind)))
 
 
@@ -365,6 +370,8 @@ def _first_sentence(text: str) -> str:
 
 def read_bibliography(paths: list[Path], root: Path) -> Bibliography:
     """Every readable entry of the .bib files, checked, and read into CSL-JSON by pandoc."""
+    from ..citations import duplicate_problem, finish_references, read_bib_file
+
     problems: list[Problem] = []
     references: dict[str, Reference] = {}
     broken: set[str] = set()
@@ -502,6 +509,8 @@ def _check_markdown(record: Record) -> Iterator[Problem]:
 
 
 def _check_places(record: Record) -> Iterator[Problem]:
+    import pycountry
+
     countries = record.data.get("countries")
     countries = [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
     for i, code in enumerate(countries):
@@ -525,6 +534,8 @@ def _check_places(record: Record) -> Iterator[Problem]:
 
 
 def _country_hint(code: str) -> str:
+    import pycountry
+
     if code in _KNOWN_CODE_MISTAKES:
         right = _KNOWN_CODE_MISTAKES[code]
         return f"did you mean '{right}' ({pycountry.countries.get(alpha_2=right).name})?"
