@@ -173,8 +173,9 @@ class ResultCache:
         try:
             while seen.queued and seen.entry is None and self.fresh is not None and self.pending:
                 self.pending.popleft().entry = next(self.fresh)
-        except (StopIteration, OSError, RuntimeError):  # a worker died (BrokenProcessPool): check the rest here
-            self.fresh, self.pending = None, deque()
+        except Exception:  # noqa: BLE001 (a worker died, BrokenProcessPool, or a job could not be sent: the files
+            self.close()  # left are checked in this process, which gives the same results)
+            self.pending = deque()
         return seen.entry
 
     def _identify(self, kind: str, path: Path, shown: str) -> _Seen:
