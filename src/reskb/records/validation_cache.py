@@ -17,6 +17,7 @@ itself, so even a forged entry could not let a broken record into the site.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -67,13 +68,19 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
         folder = check_cache_folder(catalogue_cache(root, CACHE_NAME), root)
     except (UnsafeCache, OSError) as exc:
         return check_catalogue(root, check_record_file, read_bibliography), str(exc)
-    cache = ResultCache(folder / RESULTS_FILE)
+    collecting = gc.isenabled()
+    gc.disable()  # a run makes many objects and few cycles: the collector's passes would cost a sixth of it
     try:
-        cache.prepare(root)
-        checked = check_catalogue(root, cache.check_file, cache.check_bibliography)
+        cache = ResultCache(folder / RESULTS_FILE)
+        try:
+            cache.prepare(root)
+            checked = check_catalogue(root, cache.check_file, cache.check_bibliography)
+        finally:
+            cache.close()
+        cache.save()
     finally:
-        cache.close()
-    cache.save()
+        if collecting:
+            gc.enable()
     return checked, ""
 
 
