@@ -5,8 +5,13 @@ What a record file yields on its own (validate.FileResult: reading and schema pr
 problems, the fields and citations the cross-record checks read) depends only on its name, its bytes and
 the code; the bibliography's results (pandoc included) only on the .bib files and the code. So entries are
 keyed by a hash of those, in one file per catalogue under the user's cache folder (cache_dir.py: never in
-the checkout). The cross-record checks (ids, citations, unused references, evaluations, glossary, dates
-measured against today) always run, on the stand-ins, exactly as in a fresh run.
+the checkout). A file is not read again when its stat (size, mtime, inode, device, ctime) equals the one
+stored with its entry and its last change was settled before that stat was taken (see SETTLED_NS); any
+difference, an mtime set back included (the ctime moves with every write), means its bytes are read and
+hashed as before. Files no entry covers are checked in worker processes when there are many
+(parallel_checks), their results passing through the same JSON entries. The cross-record checks (ids,
+citations, unused references, evaluations, glossary, dates measured against today) always run, on the
+stand-ins, exactly as in a fresh run.
 
 The cache is data, never code: JSON, read only when the file is this user's own regular file, checked
 against a digest of its contents, the format and the code version, and every entry checked for shape
