@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .citations import STYLE_NAMES, STYLES
-from .mkdocs_yml import site_url as _site_url
-from .problems import Problem
-from .records.validate import has_errors, load_catalogue
+from .citations.styles import STYLE_NAMES, STYLES
 from .search.cli import add_search_parser
+
+if TYPE_CHECKING:
+    from .problems import Problem
 
 
 def _report(problems: list[Problem], fmt: str, files: int) -> None:
@@ -25,6 +26,7 @@ def _report(problems: list[Problem], fmt: str, files: int) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     import os
 
+    from .records.validate import has_errors
     from .records.validation_cache import validate
 
     root = Path(args.path)
@@ -40,13 +42,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _report(problems, args.format, files)
     from .citations import proper_nouns
 
-    if proper_nouns.lexicon() is None:  # the machine, not the catalogue: the strict build stops on it
+    if not proper_nouns.lists_installed():  # the machine, not the catalogue: the strict build stops on it
         print(f"reskb validate: warning: {proper_nouns.missing_lists_warning()}", file=sys.stderr)
     return 1 if has_errors(problems) else 0
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
     """Write the generated Markdown pages to a folder (for another site generator, or to inspect them)."""
+    from .records.validate import has_errors, load_catalogue
     from .site.pages import build_pages
 
     catalogue, problems = load_catalogue(Path(args.path))
@@ -76,6 +79,8 @@ def cmd_fields(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
+    from .mkdocs_yml import site_url as _site_url
+    from .records.validate import load_catalogue
     from .site.record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_text
 
     root = Path(args.path)

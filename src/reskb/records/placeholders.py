@@ -22,7 +22,7 @@ _MARKER = re.compile(r"\bTODO\b")
 
 
 def is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and bool(_MARKER.search(value))
+    return isinstance(value, str) and MARKER in value and bool(_MARKER.search(value))
 
 
 def _schema_node(kind: str, pointer: Pointer) -> dict[str, Any]:

@@ -17,14 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import jsonschema_rs
-import pycountry
-from referencing import Registry, Resource
-
-from ..citations import Formatter, Reference, citation_lines, duplicate_problem, finish_references, read_bib_file
+from ..citations import citation_lines
 from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
 from ..problems import Problem, display_path, visible
 from . import curation, evaluations, glossary
@@ -37,6 +32,11 @@ from .placeholders import mask, placeholder_problems
 from .record_dates import date_problems
 from .schema import schema
 
+if TYPE_CHECKING:  # loaded where first needed: a run whose results are all cached needs none of them
+    import jsonschema
+
+    from ..citations import Formatter, Reference
+
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # any tag-like '<'; linear on hostile input
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
 _MD_LINK = re.compile(r"\]\(\s*<?([^)>]*)|^[ \t]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
@@ -48,6 +48,9 @@ _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
 
 @cache
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+    from referencing import Registry, Resource
+
     registry: Registry = Registry().with_resources(
         (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in ("common", *KINDS)
     )
@@ -162,9 +165,11 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
     record = Record(kind, doc, shown)
     result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record), record=record)
     if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
+        result.citations = citation_uses(record)
+        # Record.cited, from the same reading of the text: the keys of `references:`, then those of the text
+        record.__dict__["cited"] = list(dict.fromkeys(key for key, _, _ in result.citations))
         result.standin = standin(record)
         result.own_problems = list(_own_problems(record))
-        result.citations = citation_uses(record)
         result.locators = list(uncovered_locators(record))
     return result
 
@@ -262,6 +267,8 @@ def _inline_refs(node: Any) -> Any:
 
 @cache
 def _fast_validator(kind: str) -> Any:
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for(_inline_refs(schema(kind)))
 
 
@@ -365,6 +372,8 @@ def _first_sentence(text: str) -> str:
 
 def read_bibliography(paths: list[Path], root: Path) -> Bibliography:
     """Every readable entry of the .bib files, checked, and read into CSL-JSON by pandoc."""
+    from ..citations import duplicate_problem, finish_references, read_bib_file
+
     problems: list[Problem] = []
     references: dict[str, Reference] = {}
     broken: set[str] = set()
@@ -475,16 +484,20 @@ def _check_text(record: Record) -> Iterator[Problem]:
     for pointer, text in leaves(record.data):
         if not isinstance(text, str):
             continue
+        tag_match = _TAG.search(text) if "<" in text else None  # `in` first: most texts hold none, at C speed
+        control = _CONTROL.search(text)
+        links = list(_MD_LINK.finditer(text)) if "](" in text or "]:" in text else []  # what either form needs
+        if not (tag_match or control or links):
+            continue
         line, name = record.doc.line_of(pointer), dotted(pointer)
-        tag_match = _TAG.search(text)
         if tag_match:
             tag = text[tag_match.start():tag_match.start() + 30].split(">")[0] + ">"
             yield Problem(record.path, line, name, f"raw HTML is not allowed in text fields (found {tag!r})",
                           "write Markdown instead; to show a '<' sign, write it with a space after it")
-        if _CONTROL.search(text):
+        if control:
             yield Problem(record.path, line, name, "the text contains invisible control characters",
                           "retype the text or paste it as plain text")
-        for match in _MD_LINK.finditer(text):
+        for match in links:
             target = html.unescape(match.group(1) or match.group(2) or "")
             target = re.sub(r"[\x00-\x20\x7f]", "", target)
             scheme = _SCHEME.match(target)
@@ -502,6 +515,8 @@ def _check_markdown(record: Record) -> Iterator[Problem]:
 
 
 def _check_places(record: Record) -> Iterator[Problem]:
+    import pycountry
+
     countries = record.data.get("countries")
     countries = [c for c in countries if isinstance(c, str)] if isinstance(countries, list) else []
     for i, code in enumerate(countries):
@@ -525,6 +540,8 @@ def _check_places(record: Record) -> Iterator[Problem]:
 
 
 def _country_hint(code: str) -> str:
+    import pycountry
+
     if code in _KNOWN_CODE_MISTAKES:
         right = _KNOWN_CODE_MISTAKES[code]
         return f"did you mean '{right}' ({pycountry.countries.get(alpha_2=right).name})?"

@@ -5,8 +5,13 @@ What a record file yields on its own (validate.FileResult: reading and schema pr
 problems, the fields and citations the cross-record checks read) depends only on its name, its bytes and
 the code; the bibliography's results (pandoc included) only on the .bib files and the code. So entries are
 keyed by a hash of those, in one file per catalogue under the user's cache folder (cache_dir.py: never in
-the checkout). The cross-record checks (ids, citations, unused references, evaluations, glossary, dates
-measured against today) always run, on the stand-ins, exactly as in a fresh run.
+the checkout). A file is not read again when its stat (size, mtime, inode, device, ctime) equals the one
+stored with its entry and its last change was settled before that stat was taken (see SETTLED_NS); any
+difference, an mtime set back included (the ctime moves with every write), means its bytes are read and
+hashed as before. Files no entry covers are checked in worker processes when there are many
+(parallel_checks), their results passing through the same JSON entries. The cross-record checks (ids,
+citations, unused references, evaluations, glossary, dates measured against today) always run, on the
+stand-ins, exactly as in a fresh run.
 
 The cache is data, never code: JSON, read only when the file is this user's own regular file, checked
 against a digest of its contents, the format and the code version, and every entry checked for shape
@@ -17,6 +22,7 @@ itself, so even a forged entry could not let a broken record into the site.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -24,27 +30,32 @@ import shutil
 import stat
 import sys
 import tempfile
+import time
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pybtex.database import Entry
 
 from ..cache_dir import UnsafeCache, catalogue_cache, check_cache_folder
-from ..citations import Reference
 from ..problems import Problem
+from . import parallel_checks
+from .catalogue import FOLDERS, KINDS
 from .validate import (
     Bibliography,
     Checked,
     FileResult,
+    _files,
     check_catalogue,
     check_record_file,
     read_bibliography,
     standin_record,
 )
 
-FORMAT = 2
+FORMAT = 3
 CACHE_NAME = "validate"
 RESULTS_FILE = "results.json"
 MAX_CACHE_BYTES = 512_000_000
@@ -62,9 +73,19 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
         folder = check_cache_folder(catalogue_cache(root, CACHE_NAME), root)
     except (UnsafeCache, OSError) as exc:
         return check_catalogue(root, check_record_file, read_bibliography), str(exc)
-    cache = ResultCache(folder / RESULTS_FILE)
-    checked = check_catalogue(root, cache.check_file, cache.check_bibliography)
-    cache.save()
+    collecting = gc.isenabled()
+    gc.disable()  # a run makes many objects and few cycles: the collector's passes would cost a sixth of it
+    try:
+        cache = ResultCache(folder / RESULTS_FILE)
+        try:
+            cache.prepare(root)
+            checked = check_catalogue(root, cache.check_file, cache.check_bibliography)
+        finally:
+            cache.close()
+        cache.save()
+    finally:
+        if collecting:
+            gc.enable()
     return checked, ""
 
 
@@ -89,27 +110,116 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+#: a file's stat (kind, size, mtime_ns, inode, device, ctime_ns) stands for its bytes only when its last change
+#: (mtime and ctime) lies this long before the moment it was taken: a file written again within the same
+#: clock tick as the stat it was read with would otherwise keep a stale entry (git's "racily clean" files)
+SETTLED_NS = 2_000_000_000
+
+
+def stat_key(kind: str, path: Path) -> list[Any] | None:
+    """What a file's stat says of its bytes, when it is settled (see SETTLED_NS); None otherwise."""
+    now = time.time_ns()
+    info = os.stat(path, follow_symlinks=False)
+    if max(info.st_mtime_ns, info.st_ctime_ns) > now - SETTLED_NS:
+        return None
+    return [kind, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns]
+
+
+@dataclass
+class _Seen:
+    """One record file as this run found it: the key of its name and bytes, its stat key, its bytes when read."""
+
+    key: str
+    stat: list[Any] | None
+    raw: bytes | None = None
+    queued: bool = False  # given to the worker processes
+    entry: Any = None  # their entry for it
+
+
 class ResultCache:
-    """The entries of one catalogue's cache file; check_file and check_bibliography use or add them."""
+    """The entries of one catalogue's cache file; check_file and check_bibliography use or add them.
+
+    A file whose stat key equals the one stored with its entry is not read again: the entry's key stands for its
+    bytes. Its ctime changes with every write to the file (and cannot be set back), so an edit that forces the
+    mtime back still changes the key; a differing stat key only means the bytes are read and hashed, as always."""
 
     def __init__(self, path: Path):
         self.path = path
         self.code = code_version()
-        self.old_files, self.old_bibliography = _read(path, self.code)
+        self.old_files, self.old_bibliography, self.old_stats = _read(path, self.code)
         self.files: dict[str, Any] = {}  # the entries this run used or made: the next file holds only these
+        self.stats: dict[str, list[Any]] = {}  # shown name -> [*stat key, entry key], for settled files
         self.bibliography: dict[str, Any] = {}
+        self.seen: dict[tuple[str, str], _Seen] = {}  # (kind, shown) -> the file, from prepare()
+        self.fresh: Generator[Any, None, None] | None = None  # the workers' entries, in the order of `pending`
+        self.pending: deque[_Seen] = deque()
         self.changed = False
 
-    def check_file(self, kind: str, path: Path, shown: str) -> FileResult:
+    def prepare(self, root: Path) -> None:
+        """Find each record file's key (from its stat when that is unchanged), and check the files no entry
+        covers in worker processes when there are many (parallel_checks)."""
+        misses: list[tuple[str, Path, str, bytes]] = []
+        for kind in KINDS:
+            for path, shown in _files(root / FOLDERS[kind], ".yaml", root, []):  # the problems: check_catalogue's
+                try:
+                    seen = self._identify(kind, path, shown)
+                except OSError:
+                    continue  # check_file meets it again and reads it as before
+                self.seen[(kind, shown)] = seen
+                if seen.key not in self.old_files and seen.raw is not None:
+                    misses.append((kind, path, shown, seen.raw))
+        self.fresh = parallel_checks.check_files(misses, entry_json)
+        if self.fresh is not None:
+            self.pending = deque(self.seen[(kind, shown)] for kind, _, shown, _ in misses)
+            for seen in self.pending:
+                seen.queued = True
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (they have finished when every file was checked)."""
+        if self.fresh is not None:
+            self.fresh.close()
+            self.fresh = None
+
+    def _from_workers(self, seen: _Seen) -> Any:
+        """The workers' entry for the file (waiting for it), None when they were not given it or stopped."""
+        try:
+            while seen.queued and seen.entry is None and self.fresh is not None and self.pending:
+                self.pending.popleft().entry = next(self.fresh)
+        except Exception:  # noqa: BLE001 (a worker died, BrokenProcessPool, or a job could not be sent: the files
+            self.close()  # left are checked in this process, which gives the same results)
+            self.pending = deque()
+        return seen.entry
+
+    def _identify(self, kind: str, path: Path, shown: str) -> _Seen:
+        stat_now = stat_key(kind, path)  # before the bytes are read: a later write changes it
+        stored = self.old_stats.get(shown)
+        if stat_now is not None and stored is not None and stored[:-1] == stat_now and stored[-1] in self.old_files:
+            return _Seen(stored[-1], stat_now)
         raw = path.read_bytes()
-        key = hashlib.sha256(b"\0".join([kind.encode(), shown.encode("utf-8", "surrogateescape"), raw])).hexdigest()
-        entry = self.old_files.get(key)
+        return _Seen(file_key(kind, shown, raw), stat_now, raw)
+
+    def check_file(self, kind: str, path: Path, shown: str) -> FileResult:
+        seen = self.seen.get((kind, shown))
+        if seen is None:  # not met by prepare(): read as it is now
+            raw = path.read_bytes()
+            seen = _Seen(file_key(kind, shown, raw), None, raw)
+        entry = self.old_files.get(seen.key)
         result = decode_file_result(entry, kind, path, shown) if entry is not None else None
+        if result is None and self._from_workers(seen) is not None:
+            entry = seen.entry
+            result = decode_file_result(entry, kind, path, shown)
+            self.changed = True
         if result is None:
+            raw = seen.raw if seen.raw is not None else path.read_bytes()
+            if seen.raw is None:  # its entry was unusable: the key must be of the bytes checked now
+                seen = _Seen(file_key(kind, shown, raw), None, raw)
             result = check_record_file(kind, path, shown, raw)
             entry = encode_file_result(result)
             self.changed = True
-        self.files[key] = entry
+        self.files[seen.key] = entry
+        if seen.stat is not None:
+            self.stats[shown] = [*seen.stat, seen.key]
+            self.changed |= self.old_stats.get(shown) != self.stats[shown]
         return result
 
     def check_bibliography(self, paths: list[Path], root: Path) -> Bibliography:
@@ -128,7 +238,7 @@ class ResultCache:
         """Write the entries used in this run, when any changed (atomically; a failure leaves no cache)."""
         if not self.changed and len(self.files) == len(self.old_files):
             return
-        body = json.dumps({"format": FORMAT, "code": self.code, "files": self.files,
+        body = json.dumps({"format": FORMAT, "code": self.code, "files": self.files, "stats": self.stats,
                            "bibliography": self.bibliography}, ensure_ascii=True, separators=(",", ":")).encode()
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
         try:
@@ -139,6 +249,10 @@ class ResultCache:
             Path(temporary).unlink(missing_ok=True)
 
 
+def file_key(kind: str, shown: str, raw: bytes) -> str:
+    return hashlib.sha256(b"\0".join([kind.encode(), shown.encode("utf-8", "surrogateescape"), raw])).hexdigest()
+
+
 def _bibliography_key(paths: list[Path], root: Path) -> str:
     digest = hashlib.sha256()
     for path in paths:
@@ -147,30 +261,40 @@ def _bibliography_key(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(file entries, bibliography entry) of the cache file; empty when it is missing, not this user's own
-    regular file, too large, corrupt, or from another format or code version."""
+def _read(path: Path, code: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[Any]]]:
+    """(file entries, bibliography entry, stat keys) of the cache file; empty when it is missing, not this
+    user's own regular file, too large, corrupt, or from another format or code version."""
+    nothing: tuple[dict[str, Any], dict[str, Any], dict[str, list[Any]]] = ({}, {}, {})
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return {}, {}
+        return nothing
     try:
         with os.fdopen(handle, "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES or (
                     hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                return {}, {}
+                return nothing
             raw = stream.read(MAX_CACHE_BYTES + 1)
         digest, _, body = raw.partition(b"\n")
         if digest != hashlib.sha256(body).hexdigest().encode():
-            return {}, {}
+            return nothing
         data = json.loads(body)
     except (OSError, ValueError, RecursionError):
-        return {}, {}
+        return nothing
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code:
-        return {}, {}
-    files, bibliography = data.get("files"), data.get("bibliography")
-    return (files if isinstance(files, dict) else {}), (bibliography if isinstance(bibliography, dict) else {})
+        return nothing
+    files, bibliography, stats = data.get("files"), data.get("bibliography"), data.get("stats")
+    return ((files if isinstance(files, dict) else {}), (bibliography if isinstance(bibliography, dict) else {}),
+            _stat_keys(stats))
+
+
+def _stat_keys(value: Any) -> dict[str, list[Any]]:
+    """The stored stat keys that have the shape stat_key() gives them (and the entry key after them)."""
+    if not isinstance(value, dict):
+        return {}
+    return {shown: key for shown, key in value.items() if type(key) is list and len(key) == 7
+            and type(key[0]) is str and all(type(n) is int for n in key[1:6]) and type(key[6]) is str}
 
 
 # --- entries as JSON -----------------------------------------------------------------------
@@ -220,6 +344,13 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
     return entry
 
 
+def entry_json(job: parallel_checks.Job) -> str:
+    """The entry of a file's fresh results as JSON text (what a worker of parallel_checks sends back)."""
+    kind, path, shown, raw = job
+    return json.dumps(encode_file_result(check_record_file(kind, Path(path), shown, raw)), ensure_ascii=True,
+                      separators=(",", ":"))
+
+
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
     """The FileResult an entry holds; None when any part of it is not of the shape encode_file_result writes."""
     try:
@@ -267,6 +398,16 @@ def encode_bibliography(result: Bibliography) -> dict[str, Any]:
             "broken": sorted(result.broken)}
 
 
+@dataclass
+class CachedReference:
+    """What the cross-record checks read of a reference (citations.Reference without its entry: the cached
+    results need no BibTeX reader)."""
+
+    key: str
+    path: str
+    line: int
+
+
 def decode_bibliography(entry: Any) -> Bibliography | None:
     """The bibliography's results, its references reduced to key, file and line (what the cross-record checks
     read); None when the entry is not of the shape encode_bibliography writes."""
@@ -278,7 +419,7 @@ def decode_bibliography(entry: Any) -> Bibliography | None:
             if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
                     and isinstance(item[1], str) and isinstance(item[2], int)):
                 raise _Malformed
-            references[item[0]] = Reference(item[0], Entry("misc"), item[1], item[2])
+            references[item[0]] = CachedReference(item[0], item[1], item[2])
         broken = _typed(entry.get("broken"), str)
         return Bibliography(_problems(entry.get("problems")), references, set(broken))
     except _Malformed:

@@ -1,0 +1,62 @@
+"""Many record files checked at once in worker processes, for `reskb validate` on a large catalogue with
+nothing cached (the first run, or after an upgrade): each file's checks need no other file.
+
+A worker gets a file's kind, name and bytes (read, and hashed for the cache, by the parent) and sends back
+the cache entry of its results as JSON text (validation_cache.entry_json), which the parent decodes exactly
+as it decodes the cache file (validation_cache.decode_file_result): a run with workers reports what one
+without them does. Nothing is unpickled but the plain strings and lists this module sends itself. Workers
+are forked (Linux), so they start with the code already loaded; elsewhere, or below PARALLEL_FROM files,
+the files are checked in the process itself, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+Job = tuple[str, str, str, bytes]  # kind, path, name as shown, bytes
+
+#: fewer files than this are checked in the process itself
+PARALLEL_FROM = 400
+CHUNK = 50
+
+
+def workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job], str]) -> Generator[Any, None, None] | None:
+    """The cache entry (`check`'s JSON text, decoded) of each (kind, path, shown, bytes), in order, as the
+    workers finish them (the caller reads the bibliography meanwhile); None when the files are better
+    checked in this process (few of them, one core, or no fork). Call it before starting any thread: the
+    workers are forked at once."""
+    count = workers()
+    if len(files) < PARALLEL_FROM or count < 2 or sys.platform != "linux" or (
+            "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    jobs = [(kind, str(path), shown, raw) for kind, path, shown, raw in files]
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, RuntimeError, ValueError):
+        return None
+    try:
+        results = pool.map(check, jobs, chunksize=CHUNK)
+    except (OSError, RuntimeError):  # no processes to be had (limits, a sandbox): check them here
+        pool.shutdown(cancel_futures=True)
+        return None
+    return _entries(pool, results)
+
+
+def _entries(pool: ProcessPoolExecutor, results: Iterator[str]) -> Generator[Any, None, None]:
+    with pool:
+        for text in results:
+            yield json.loads(text)
