@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..records.catalogue import FOLDERS, Record, country_name
@@ -40,8 +41,13 @@ def country_path(code: str) -> str:
 def rel(from_path: str, to_path: str) -> str:
     """Relative link between two generated pages (MkDocs resolves .md links)."""
     target, _, anchor = to_path.partition("#")
-    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".") if target else ""
+    link = _relpath(target, posixpath.dirname(from_path) or ".") if target else ""
     return link + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=1 << 17)  # pages sit in a few folders: a site build asks for the same few pairs again and again
+def _relpath(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def link(from_path: str, record: Record) -> str:

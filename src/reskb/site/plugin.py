@@ -24,6 +24,7 @@ from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
 from ..search import content_hash, related_practices
+from .build_memory import drop_positions, freeze_long_lived, release_page_source, unfreeze
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -134,10 +135,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.cite_memo: dict[str, str] = {}
         #: the similar-practice lists, found in the background between serve builds
         self.related = BackgroundRelated(lambda catalogue: related_practices(catalogue, limit=self.config.related_practices))
+        #: a one-off `mkdocs build` (not serve): what no later step reads is let go (build_memory.py)
+        self.one_off = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
         self.incremental.start(command, dirty)
+        self.one_off = command == "build"
         self.cite_memo = {}
         self.related = BackgroundRelated(self.related._compute)
 
@@ -161,6 +165,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for problem in problems:
             log.info(problem.format_text())
         self.catalogue = catalogue
+        if self.one_off:
+            drop_positions(catalogue)
         # heading ids never take one of the theme's ids (`## __config` would otherwise become id="__config")
         config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
         # reproducible builds: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when it is set,
@@ -239,11 +245,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if file is not None and file.page is not None and home is not None and file.page not in nav.pages:
                 file.page.parent = home.parent or home
         self.incremental.mark(files, self.generated, self.places, self.edit_urls, config)
+        if self.one_off:
+            freeze_long_lived()
         return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hand-written pages cite like records do: author-date links and a reference list at the end."""
         if page.file.src_uri in self.generated:  # made of contributor text: no snippet may paste a file into it
+            if self.one_off:
+                release_page_source(page.file)
             return escape_snippets(markdown)
         if self.catalogue is None:
             return markdown
@@ -300,6 +310,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return file_links(output, page.file.dest_uri, self._dest_paths)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        unfreeze()
         if self.files is not None:
             self.incremental.finish(config, self.files)
             self.related.start()
@@ -311,6 +322,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             log.info(f"offline edition: {path}")
 
     def on_build_error(self, error: Exception) -> None:
+        unfreeze()
         self.incremental.failed()
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
