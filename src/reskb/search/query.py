@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,16 @@ class SearchIndex:
         self._order = sorted(titles, key=lambda d: (titles[d], d))  # the list without words to rank by
         self._counts = Counter(chain.from_iterable(self._facts.values()))
         self._known = {facet: {v for f, v in self._counts if f == facet} for facet in FACETS}
+        # each facet value's documents as the bits of one integer: counting a value among many matches is then one
+        # AND and a bit count (see _facet_counts)
+        holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in self._counts}
+        for docnum, pairs in self._facts.items():
+            for pair in pairs:
+                holders[pair].append(docnum)
+        self._size = max(self._facts, default=-1) + 1
+        self._masks = {pair: self._mask(docs) for pair, docs in holders.items()}
+        #: matches beyond which bit counts are cheaper than counting the matches' values one by one
+        self._bitset_from = len(self._masks) * (self._size // 64 + 1) * len(self._facts) // max(1, self._counts.total()) // 16
 
     @classmethod
     def open(cls, root: str | Path = ".", cache_dir: str | Path | None = None,
@@ -425,16 +436,11 @@ class SearchIndex:
         scores = _sum_all([self._term(fieldname, w) for w in words])
         if len(words) == 1 or not scores:
             return scores
-        masks = [self._term_positions(fieldname, w) for w in words]
-        first, rest = masks[0], masks[1:]
-        for d in list(scores):
-            mask = first[d]
-            for other in rest:
-                mask = (mask << 1) & other[d]
-                if not mask:
-                    del scores[d]
-                    break
-        return scores
+        first, *rest = [self._term_positions(fieldname, w) for w in words]
+        masks = {d: first[d] for d in scores}  # where the phrase so far ends, as bits
+        for other in rest:
+            masks = {d: shifted for d, mask in masks.items() if (shifted := (mask << 1) & other[d])}
+        return {d: s for d, s in scores.items() if d in masks}
 
     # -- search --
 
@@ -514,8 +520,14 @@ class SearchIndex:
         if self.executor == "whoosh":
             return self._execute_whoosh(q, allowed, limit)
         scores = self._scores(q, allowed)
-        floor = heapq.nlargest(limit, scores.values())[-1] if limit and len(scores) > limit else float("-inf")
-        top = sorted((d for d, s in scores.items() if s >= floor), key=lambda d: (-scores[d], d))[:limit]
+        if limit and len(scores) > limit:
+            # above the limit-th best score, sorted; then those tied at it by document number (ties are common: a
+            # field query scores every match alike, and sorting thousands of them by score was a query's main cost)
+            floor = heapq.nlargest(limit, scores.values())[-1]
+            above = sorted([d for d, s in scores.items() if s > floor], key=lambda d: (-scores[d], d))
+            top = above + heapq.nsmallest(limit - len(above), [d for d, s in scores.items() if s == floor])
+        else:
+            top = sorted(scores, key=lambda d: (-scores[d], d))
         return [(d, scores[d]) for d in top], scores.keys(), self._query_words(q)
 
     def _execute_whoosh(self, q: query.Query, allowed: frozenset[int] | None,
@@ -542,17 +554,30 @@ class SearchIndex:
             self._related = RelatedPractices.of_index(self)
         return self._related.of(practice_id, limit)
 
+    def _mask(self, docs: Iterable[int]) -> int:
+        """The documents as the bits of one integer: a string of 0s with a 1 at each document's place, read in base 2
+        (bit size-1-d stands for document d; every mask is made here, so they all agree)."""
+        bits = bytearray(b"0" * self._size)
+        for d in docs:
+            bits[d] = 49  # "1"
+        return int(bits, 2)
+
     def _facet_counts(self, docs: Iterable[int], total: int) -> dict[str, dict[str, int]]:
-        """Facet -> value -> matches; when most records match, counted from the few that do not."""
-        if total * 2 > len(self._all):
-            counts = self._counts.copy()
-            counts.subtract(chain.from_iterable(self._facts[d] for d in self._all.difference(docs)))
+        """Facet -> value -> matches. Few matches: their values counted one by one; many (where counting every
+        value's tuple took 13 ms at 5,000 practices): one AND and a bit count per facet value."""
+        counts: dict[tuple[str, str], int]
+        if total >= len(self._all):
+            counts = self._counts
+        elif total >= self._bitset_from:
+            matched = self._mask(docs)
+            counts = {pair: (matched & mask).bit_count() for pair, mask in self._masks.items()}
         else:
             counts = Counter(chain.from_iterable(self._facts[d] for d in docs))
         facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for (facet, value), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            if n > 0:
-                facets[facet][value] = n
+        found = sorted([kv for kv in counts.items() if kv[1] > 0], key=itemgetter(0))
+        found.sort(key=itemgetter(1), reverse=True)  # most matches first; a stable sort keeps ties by value
+        for (facet, value), n in found:
+            facets[facet][value] = n
         return facets
 
     def suggest(self, text: str) -> str | None:
@@ -621,7 +646,12 @@ def _sum_all(runs: list[Scores]) -> Scores:
         return {}
     if len(runs) == 1:
         return dict(runs[0])
-    keys = set(min(runs, key=len)).intersection(*(r.keys() for r in runs))
+    # from the shortest run, kept while in each other: cost of the shortest, not of the longest (set.intersection
+    # with a dict's keys steps through the whole dict)
+    shortest, *others = sorted(runs, key=len)
+    keys = list(shortest)
+    for run in others:
+        keys = [d for d in keys if d in run]
     return dict(zip(keys, map(sum, zip(*(map(r.__getitem__, keys) for r in runs), strict=False)), strict=False))
 
 
