@@ -380,6 +380,12 @@ class SearchIndex:
     def _bytes(fieldname: str, text: Any) -> bytes:
         return text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
 
+    def _shared_run(self, q: query.Query) -> Scores:
+        """As _run, but a plain term's cached scores themselves (not a copy): for callers that only read them."""
+        if type(q) is query.Term and q.fieldname in SCHEMA and getattr(q, "boost", 1.0) == 1:
+            return self._term(q.fieldname, self._bytes(q.fieldname, q.text))
+        return self._run(q)
+
     def _run(self, q: query.Query) -> Scores:
         """Matching documents with their scores, as whoosh would score them; never a cached dict itself."""
         boost = getattr(q, "boost", 1.0)
@@ -395,14 +401,14 @@ class SearchIndex:
             scores = self._phrase(q.fieldname, [self._bytes(q.fieldname, w) for w in q.words])
         elif isinstance(q, query.And):
             positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
-            scores = _sum_all([self._run(c) for c in positive]) if positive else dict.fromkeys(self._all, 0.0)
+            scores = _sum_all([self._shared_run(c) for c in positive]) if positive else dict.fromkeys(self._all, 0.0)
             for c in q.subqueries:
                 if isinstance(c, query.Not):  # whoosh scores a NOT clause as its boost in every record it keeps
                     for d in self._run(c.query):
                         scores.pop(d, None)
                     scores = {d: s + c.boost for d, s in scores.items()}
         elif isinstance(q, query.Or):
-            runs = [self._run(c) for c in q.subqueries]
+            runs = [self._shared_run(c) for c in q.subqueries]
             scores = _sum_any(runs)
             terms = [len(list(c.leaves())) if not c.is_leaf() else 1 for c in q.subqueries]
             total = sum(terms)
