@@ -5,6 +5,7 @@ executor side by side: ours (postings held in memory) and whoosh's own searcher,
     .venv/bin/python scripts/search_benchmark.py --practices 5000 --related
     .venv/bin/python scripts/search_benchmark.py --practices 5000 --related --generator bench   # scripts/bench.py's data
     .venv/bin/python scripts/search_benchmark.py --practices 5000 --root /tmp/cat-5000   # keep (or reuse) the catalogue
+    .venv/bin/python scripts/search_benchmark.py --root /tmp/cat-5000 --executors custom --per-query   # the tail, per query
 
 Latency is measured through `SearchIndex.search` with the index open, as `search()` in a notebook (which adds a
 check of the files' times); the first round includes reading each term's postings from disk for the first time.
@@ -61,18 +62,19 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-Timings = tuple[list[float], list[float], list[float], dict[str, list[str]]]
+Timings = tuple[list[float], list[float], list[float], dict[str, list[str]], dict[str, list[tuple[float, float]]]]
 
 
 def latency(indexes: dict, rounds: int) -> dict[str, Timings]:  # noqa: ANN001
-    """Per executor: (first-round timings, later-round timings, their CPU times, top-10 ids per query), in ms, sorted.
-    Each query runs on every executor in turn before the next query, so that a busy moment of a shared machine hits
-    all alike; the CPU time (this process's) is what the query costs however busy the machine is."""
-    out: dict[str, Timings] = {e: ([], [], [], {}) for e in indexes}
+    """Per executor: (first-round timings, later-round timings, their CPU times, top-10 ids per query, (wall, CPU) of
+    each later run per query), in ms, sorted. Each query runs on every executor in turn before the next query, so
+    that a busy moment of a shared machine hits all alike; the CPU time (this process's) is what the query costs
+    however busy the machine is."""
+    out: dict[str, Timings] = {e: ([], [], [], {}, {}) for e in indexes}
     for n in range(rounds):
         for q in QUERIES:
             for executor, index in indexes.items():
-                first, timings, cpu, tops = out[executor]
+                first, timings, cpu, tops, per_query = out[executor]
                 t, c = time.perf_counter(), time.process_time()
                 results = index.search(q, limit=10)
                 wall, used = 1000 * (time.perf_counter() - t), 1000 * (time.process_time() - c)
@@ -81,11 +83,21 @@ def latency(indexes: dict, rounds: int) -> dict[str, Timings]:  # noqa: ANN001
                 else:
                     timings.append(wall)
                     cpu.append(used)
+                    per_query.setdefault(q, []).append((wall, used))
                 tops[q] = [hit.id for hit in results.hits]
-    for _, timings, cpu, _ in out.values():
+    for _, timings, cpu, _, _ in out.values():
         timings.sort()
         cpu.sort()
     return out
+
+
+def print_per_query(per_query: dict[str, list[tuple[float, float]]]) -> None:
+    """Each query's median and slowest run, wall and CPU, costliest (median CPU) first: which queries make the tail."""
+    print("  per query (later rounds), costliest first: wall median / max, CPU median / max, ms")
+    for q, runs in sorted(per_query.items(), key=lambda kv: -statistics.median(c for _, c in kv[1])):
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(f"    {q!r:32} {statistics.median(walls):6.1f} / {max(walls):6.1f}   "
+              f"{statistics.median(cpus):6.1f} / {max(cpus):6.1f}")
 
 
 def p95(sorted_values: list[float]) -> float:
@@ -105,6 +117,7 @@ def main() -> int:
                         help="copies of the real records (default) or scripts/bench.py's generated catalogue")
     parser.add_argument("--executors", default="custom,whoosh", help="query executors to compare (default: custom,whoosh)")
     parser.add_argument("--root", type=Path, help="catalogue folder to keep, or reuse if it exists (default: a temporary one)")
+    parser.add_argument("--per-query", action="store_true", help="also print each query's timings (wall and CPU)")
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2: the first round (postings read from disk) is reported on its own")
@@ -146,7 +159,7 @@ def main() -> int:
         measured = latency(indexes, args.rounds)
         tops = {executor: found[3] for executor, found in measured.items()}
         for executor, index in indexes.items():
-            first, timings, cpu, _ = measured[executor]
+            first, timings, cpu, _, per_query = measured[executor]
             totals = {q: index.search(q).total for q in QUERIES}
             index.close()
             median = statistics.median(timings)
@@ -158,6 +171,8 @@ def main() -> int:
                   f"{verdict(median, p95(timings))}")
             print(f"  CPU time of the same queries: median {statistics.median(cpu):.1f} ms, p95 {p95(cpu):.1f} ms "
                   f"({verdict(statistics.median(cpu), p95(cpu))} if the machine were otherwise idle)")
+            if args.per_query:
+                print_per_query(per_query)
         if len(tops) > 1:
             a, b = list(tops)[:2]
             print(f"\ntop-10 overlap, {a} vs {b} (same ids / same order):")

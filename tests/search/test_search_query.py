@@ -103,6 +103,21 @@ def test_facets_count_every_match_not_only_the_hits_shown(seed_index):
     assert danish.facets["country"]["DK"] == danish.total
 
 
+@pytest.mark.parametrize("text, filters", [("prison", {}), ("family", {"country": "AT,DK"}), ("", {"kind": "practice"}),
+                                           ("imams", {}), ("year:>2015", {})])
+def test_facets_counted_by_bits_equal_facets_counted_one_by_one(seed_index, monkeypatch, text, filters):
+    """Many matches are counted with one bit mask per facet value, few one value at a time: same counts, same order."""
+    monkeypatch.setattr(seed_index, "_bitset_from", 0)
+    by_bits = seed_index.search(text, limit=None, **filters)
+    monkeypatch.setattr(seed_index, "_bitset_from", len(seed_index) + 1)
+    one_by_one = seed_index.search(text, limit=None, **filters)
+    assert 0 < by_bits.total < len(seed_index)  # neither nothing nor everything (both skip counting)
+    assert by_bits.facets == one_by_one.facets
+    assert [list(values) for values in by_bits.facets.values()] == [list(values) for values in one_by_one.facets.values()]
+    countries = [c for hit in one_by_one.hits for c in hit.countries]
+    assert by_bits.facets["country"] == {c: countries.count(c) for c in by_bits.facets["country"]}
+
+
 @pytest.mark.parametrize("query, message", [
     ('"family support', "a phrase is not closed"),
     ("(family OR housing", "a '(' is not closed"),
