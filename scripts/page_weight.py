@@ -15,7 +15,7 @@ A large catalogue's finder (finder_shards.py) fetches data/finder/ files as a re
 worst a reader meets with one word typed and one page of results: table.js, the word files of the letter
 whose files weigh most (a one-letter word fetches them all), and the heaviest row files one page of results
 can touch (PAGE of them). Typing more words, or "Show more", fetches more of them: the whole of data/finder/
-is printed under the table (`sharded_total`)."""
+is printed under the table (`sharded_total`). Its compare page counts the values files of four practices."""
 
 from __future__ import annotations
 
@@ -153,6 +153,10 @@ def page_weight(site: Path, page: str, sizes: _Sizes | None = None) -> PageWeigh
         parts[path] = sizes(path)
     if sharded:
         parts.update(_worst_shards(site, sizes))
+    compare_values = sorted((sizes(f"data/compare/{p.name}") for p in (site / "data/compare").glob("values-*.js")),
+                            reverse=True) if "reskb-compare" in loads.ids and "data/compare.js" in files else []
+    if compare_values:  # a large catalogue's compare page: the values of the (at most 4) practices chosen
+        parts[f"data/compare/values-* ({len(compare_values[:4])} heaviest files)"] = sum(compare_values[:4])
     return PageWeight(page, parts[page], sum(parts.values()), parts)
 
 

@@ -152,3 +152,23 @@ def test_the_paged_list_reaches_every_practice_once(large_site, practices):
         if number < len(pages):
             assert "Next →" in html
     assert sorted(seen) == sorted(p["id"] for p in practices)
+
+
+def test_compare_reads_the_values_of_the_chosen_practices_only(page, server, large_page, large_server):
+    """The compare page of a large catalogue shows the same comparison, fetching the chosen practices' values."""
+    from test_compare_browser import COPENHAGEN, HESSEN, ROTTERDAM, table_rows
+
+    fetched = []
+    large_page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    query = f"/compare/?p={ROTTERDAM},{COPENHAGEN},{HESSEN}"
+    page.goto(server + query)
+    large_page.goto(large_server + query)
+    expected = table_rows(page)
+    assert table_rows(large_page) == expected
+    values = [p for p in fetched if p.startswith("/data/compare/")]
+    assert 1 <= len(values) <= 3 and "/data/compare.json" not in fetched
+    large_page.select_option("#reskb-compare-slot-3", "")  # a change of choice keeps working
+    large_page.locator("#reskb-compare-result table").wait_for()
+    page.select_option("#reskb-compare-slot-3", "")
+    assert table_rows(large_page) == table_rows(page)
+    assert large_page.console_errors == []

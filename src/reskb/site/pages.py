@@ -320,7 +320,9 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
         files[cite_path(record, "ris")] = citation_ris(record, site_url or "/")
         files[cite_path(record, "json")] = citation_csl_json(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
-    files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
+    from .compare_shards import compare_files  # beyond scale.LARGE_ABOVE, the values in data/compare/
+
+    files.update(compare_files(catalogue, files["data/compare.json"]))
     files.update(evaluations.downloads(catalogue, site_url))
     files[glossary.DATA_JSON] = glossary.glossary_json(catalogue, site_url or "/")
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))

@@ -15,9 +15,10 @@ bibliography, ...) go in the same way, by title and description: their tables re
 with the catalogue (150 KB of the 232 KB gzipped index at 1,000 practices), while each record they list is
 indexed on its own. Up to that size (the seed catalogue is far below it) they stay indexed in full.
 
-Beyond scale.TITLES_ONLY_ABOVE practices, practice pages go in by title and tags only: their summaries made
-352 KB gzipped of index at 5,000 practices, more than a page may make a reader fetch in all. A practice is still
-found by its title, country and kind; its summary and full text are searched in the finder.
+Beyond scale.TITLES_ONLY_ABOVE practices, record pages go in by title and tags only: their summaries made
+352 KB gzipped of index at 5,000 practices, more than a page may make a reader fetch in all. Beyond
+scale.PRACTICES_OUT_OF_SEARCH_ABOVE, practice pages are left out (their titles alone grow the index by about
+37 KB gzipped per 1,000 practices): the finder, linked from every page's navigation, searches their full text.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from ..citations.plaintext import plain_text
 from ..records.catalogue import Catalogue, Record
-from .scale import titles_only
+from .scale import practices_out_of_search, titles_only
 
 
 def summary_of(record: Record, catalogue: Catalogue) -> str:
@@ -74,8 +75,9 @@ class SlimSearch:
         #: generated pages that are not records: lists, indexed by title and description in a large catalogue
         self.lists = generated - set(records) if len(catalogue.practices) > LISTS_IN_FULL_UP_TO else set()
         self.pending: dict[str, dict[str, Any]] = {}
-        #: practice pages by title and tags only (a very large catalogue)
+        #: record pages by title and tags only, and practice pages left out (a very large catalogue)
         self.titles_only = titles_only(len(catalogue.practices))
+        self.practices_out = practices_out_of_search(len(catalogue.practices))
 
     def before(self, page: Any) -> None:
         """Before Material reads the page (on_page_content): keep it out of Material's parsing, remember its entry."""
@@ -87,7 +89,9 @@ class SlimSearch:
         if search.get("exclude"):
             return
         record = self.records.get(uri)
-        if record is not None and self.titles_only and record.kind == "practice":
+        if record is not None and self.practices_out and record.kind == "practice":
+            pass  # left out of the site search: found in the finder
+        elif record is not None and self.titles_only:
             self.pending[uri] = page_entry(record.title, "", page.url, meta)
         elif record is not None:
             self.pending[uri] = record_entry(record, self.catalogue, page.url, meta)
