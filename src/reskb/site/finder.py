@@ -99,7 +99,8 @@ def finder_page(catalogue: Catalogue) -> str:
     page = FINDER_PAGE
     practices = sorted(catalogue.practices.values(), key=by_title)
     large = is_large(len(practices))
-    intro = ("Every practice in one table. Narrow it by words from the full text, country, phase of custody, topic, "
+    first = f"Every practice, listed {PAGE} at a time." if large else "Every practice in one table."
+    intro = (first + " Narrow it by words from the full text, country, phase of custody, topic, "
              "challenge, lead actor, status, evidence and the design of its evaluation studies (choose several values "
              "to see any of them); the filters are kept in the page address, so a filtered view can be shared or "
              "bookmarked. Tick two to four practices to compare them side by side.")
