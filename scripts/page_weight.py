@@ -9,7 +9,13 @@ Importable: `page_weights(site)` returns every page's weight, heaviest first; `h
 Read statically from the HTML (no browser): `<script src>`, `<link rel="stylesheet" href>`, Material's search
 (its worker and search/search_index.json, fetched by every page whose configuration names the worker), and
 the data files our scripts fetch (FETCHES). Each file is counted once per page, gzipped on its own as a
-server sends it. A file another origin serves is not counted (our pages load none)."""
+server sends it. A file another origin serves is not counted (our pages load none).
+
+A large catalogue's finder (finder_shards.py) fetches data/finder/ files as a reader uses it; counted is the
+worst a reader meets with one word typed and one page of results: table.js, the word files of the letter
+whose files weigh most (a one-letter word fetches them all), and the heaviest row files one page of results
+can touch (PAGE of them). Typing more words, or "Show more", fetches more of them: the whole of data/finder/
+is printed under the table (`sharded_total`). Its compare page counts the values files of four practices."""
 
 from __future__ import annotations
 
@@ -29,6 +35,9 @@ FETCHES: dict[str, list[tuple[str, str, str | None]]] = {
     "assets/reskb/finder.js": [("data/practices.json", "reskb-finder", "data/finder.js")],
 }
 SEARCH_INDEX = "search/search_index.json"
+SHARDS = "data/finder"
+#: rows a large catalogue's finder lists at once (reskb.site.finder.PAGE)
+SHARD_PAGE = 50
 
 
 @dataclass
@@ -130,14 +139,53 @@ def page_weight(site: Path, page: str, sizes: _Sizes | None = None) -> PageWeigh
         base = str(config.get("base", "."))
         index = _site_path(site, here, f"{base.rstrip('/')}/{SEARCH_INDEX}")
         files += [p for p in (worker, index) if p]
+    sharded = "assets/reskb/finder.js" in files and "reskb-finder" in loads.ids and "data/finder.js" not in files
+    if sharded and (site / SHARDS / "table.js").is_file():
+        files.append(f"{SHARDS}/table.js")
+    else:
+        sharded = False
     for script in list(files):
         for data, element, instead in FETCHES.get(script, []):
-            if element in loads.ids and instead not in files and (site / data).is_file():
+            if element in loads.ids and instead not in files and (site / data).is_file() and not sharded:
                 files.append(data)
     parts = {page: sizes(page)}
     for path in dict.fromkeys(files):
         parts[path] = sizes(path)
+    if sharded:
+        parts.update(_worst_shards(site, sizes))
+    compare_values = sorted((sizes(f"data/compare/{p.name}") for p in (site / "data/compare").glob("values-*.js")),
+                            reverse=True) if "reskb-compare" in loads.ids and "data/compare.js" in files else []
+    if compare_values:  # a large catalogue's compare page: the values of the (at most 4) practices chosen
+        parts[f"data/compare/values-* ({len(compare_values[:4])} heaviest files)"] = sum(compare_values[:4])
     return PageWeight(page, parts[page], sum(parts.values()), parts)
+
+
+def _worst_shards(site: Path, sizes: _Sizes) -> dict[str, float]:
+    """A large finder's worst fetch for one word and one page of results (see the module's docstring)."""
+    letters: dict[str, list[float]] = {}
+    rows: list[float] = []
+    for path in (site / SHARDS).glob("*.js"):
+        name = path.stem
+        if name.startswith("words-"):
+            key = name[len("words-"):]
+            first = key[0] if len(key) <= 2 else chr(int(key[1:].split("-")[0], 16))
+            letters.setdefault(first, []).append(sizes(f"{SHARDS}/{path.name}"))
+        elif name.startswith("rows-"):
+            rows.append(sizes(f"{SHARDS}/{path.name}"))
+    out = {}
+    if letters:
+        letter, kbs = max(letters.items(), key=lambda kv: sum(kv[1]))
+        out[f"{SHARDS}/words-{letter}* ({len(kbs)} files)"] = sum(kbs)
+    if rows:
+        worst = sorted(rows)[-SHARD_PAGE:]
+        out[f"{SHARDS}/rows-* ({len(worst)} heaviest files)"] = sum(worst)
+    return out
+
+
+def sharded_total(site: str | Path) -> float:
+    """Every file of a large finder's data/finder/, gzipped (0 when the site has none)."""
+    folder = Path(site) / SHARDS
+    return sum(len(gzip.compress(p.read_bytes(), 6)) / 1000 for p in folder.glob("*.js")) if folder.is_dir() else 0.0
 
 
 def page_weights(site: str | Path) -> list[PageWeight]:
@@ -161,12 +209,36 @@ def report(weights: list[PageWeight], budget_kb: float = 300, top: int = 15) -> 
     return "\n".join(lines)
 
 
+def page_type(page: str) -> str:
+    """A page's kind for --by-type: its folder (practices/*, countries/*, ...) or, at the top, its own name."""
+    parts = page.split("/")
+    if len(parts) <= 2:  # index.html, finder/index.html
+        return parts[0] if len(parts) == 2 else "(home)"
+    return f"{parts[0]}/*"
+
+
+def by_type(weights: list[PageWeight], budget_kb: float = 300) -> str:
+    """The heaviest page of each kind, and how many of that kind are over the budget."""
+    kinds: dict[str, list[PageWeight]] = {}
+    for w in weights:
+        kinds.setdefault(page_type(w.page), []).append(w)
+    lines = []
+    for kind, pages in sorted(kinds.items(), key=lambda kv: -kv[1][0].total_kb):
+        top = pages[0]
+        over = sum(w.total_kb > budget_kb for w in pages)
+        parts = ", ".join(f"{p} {kb:.0f}" for p, kb in top.heaviest_parts(4))
+        lines.append(f"{top.total_kb:8.1f} KB  {kind:<22} {len(pages):>6} pages, {over:>6} over  "
+                     f"(heaviest {top.page}: {parts})")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a built site folder (mkdocs build's site_dir)")
     parser.add_argument("--top", type=int, default=15, help="how many of the heaviest pages to print")
     parser.add_argument("--budget", type=float, default=300, help="KB gzipped a page may make a reader fetch")
     parser.add_argument("--json", action="store_true", help="print every page's figures as JSON instead")
+    parser.add_argument("--by-type", action="store_true", help="also print the heaviest page of each kind")
     args = parser.parse_args(argv)
     if not args.site.is_dir():
         parser.error(f"{args.site} is not a folder; build the site first (mkdocs build)")
@@ -175,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([w.__dict__ for w in weights], indent=1))
     else:
         print(report(weights, args.budget, args.top))
+        if args.by_type:
+            print(by_type(weights, args.budget))
+        if sharded_total(args.site):
+            print(f"data/finder/ in all (the finder's data, fetched as it is used): {sharded_total(args.site):.1f} KB")
     return 1 if any(w.total_kb > args.budget for w in weights) else 0
 
 

@@ -8,6 +8,8 @@ import sys
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from reskb.records.catalogue import FOLDERS
 from reskb.records.validate import load_catalogue
@@ -140,3 +142,45 @@ def test_slim_search_indexes_list_pages_by_title_and_description_in_a_large_cata
     hand_written = _Page("about.md", {"title": "About"})
     slim.before(hand_written)
     assert "search" not in hand_written.meta  # hand-written pages are Material's to index
+
+
+def test_a_very_large_catalogue_indexes_records_by_title_and_leaves_practices_out(catalogue, monkeypatch):
+    from reskb.site import scale
+
+    monkeypatch.setattr(scale, "TITLES_ONLY_ABOVE", 0)  # the fixture's practices count as very many here
+    monkeypatch.setenv(scale.ENV, "0")
+    slim, entries, _, records = _slim(catalogue, monkeypatch, 500)
+    by_kind = {}
+    for uri, record in records.items():
+        by_kind.setdefault(record.kind, (uri, record))
+    uri, topic = by_kind["topic"]
+    page = _Page(uri, {"title": topic.title, "tags": ["Topic"]})
+    slim.before(page)
+    slim.after(page)
+    assert entries == [{"location": page.url, "title": topic.title, "text": "", "tags": ["Topic"]}]
+    monkeypatch.setattr(scale, "PRACTICES_OUT_OF_SEARCH_ABOVE", 0)
+    slim, entries, _, _ = _slim(catalogue, monkeypatch, 500)
+    uri, practice = by_kind["practice"]
+    page = _Page(uri, {"title": practice.title})
+    slim.before(page)
+    slim.after(page)
+    assert page.meta["search"]["exclude"] is True and entries == []  # the finder finds it
+
+
+def test_page_weight_counts_a_sharded_finders_worst_word_and_page_of_rows(tmp_path):
+    config = '<script id="__config" type="application/json">{"base": ".."}</script>'
+    page = ('<html><head><script src="../assets/reskb/finder.js"></script></head><body><div id="reskb-finder"></div>'
+            f"{config}</body></html>")
+    files = {"finder/index.html": page, "assets/reskb/finder.js": "x", "data/finder/table.js": "t" * 100,
+             "data/finder/words-ab.js": "ab" * 500, "data/finder/words-ac.js": "ac" * 400,
+             "data/finder/words-u61-e9.js": "u" * 300, "data/finder/words-b.js": "b",
+             **{f"data/finder/rows-{n}.js": json.dumps(list(range(n * 50))) for n in range(60)}}
+    site = _site(tmp_path, files)
+    finder = page_weight.page_weight(site, "finder/index.html")
+    words = {k: v for k, v in finder.parts.items() if "words-" in k}
+    assert list(words) == ["data/finder/words-a* (3 files)"]  # 'ab', 'ac' and 'aé': what a word "a" fetches
+    assert words["data/finder/words-a* (3 files)"] == pytest.approx(
+        sum(_kb(files[f"data/finder/words-{k}.js"]) for k in ("ab", "ac", "u61-e9")), abs=0.01)
+    rows = finder.parts["data/finder/rows-* (50 heaviest files)"]
+    assert rows == pytest.approx(sum(_kb(files[f"data/finder/rows-{n}.js"]) for n in range(10, 60)), abs=0.01)
+    assert "data/finder/table.js" in finder.parts

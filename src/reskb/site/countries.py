@@ -84,7 +84,12 @@ def trusted_blocks(cat: Catalogue) -> dict[str, list[str]]:
 # --- pages ------------------------------------------------------------------------------------
 
 def countries_index(cat: Catalogue, front_matter: str) -> str:
+    from .scale import is_large
+
     countries = by_country(cat)
+    # a large catalogue: the topics of each country as a number, and no country-by-topic table (scale.py): with
+    # hundreds of topics they made this page alone heavier than the whole download budget
+    large = is_large(len(cat.practices))
     out = [front_matter, "# Countries", "",
            f"The catalogue holds practices from {len(countries)} countries. Choose a country on the map or in the "
            "tables to see its practices side by side; a practice that works in several countries is listed under "
@@ -95,7 +100,11 @@ def countries_index(cat: Catalogue, front_matter: str) -> str:
         topics = sorted({t for p in practices for t in p.data.get("topics", []) if t in cat.topics},
                         key=lambda t: cat.topics[t].title.lower())
         out.append(f"| {country_link(INDEX, code)} | {len(practices)} | "
-                   f"{', '.join(_md(cat.topics[t].title) for t in topics)} |")
+                   f"{len(topics) if large else ', '.join(_md(cat.topics[t].title) for t in topics)} |")
+    if large:
+        out += ["", f"_With {len(cat.topics):,} topics, the table of countries and topics is left out: each country's "
+                "page lists its practices by topic._", ""]
+        return "\n".join(out)
     out += ["", "## Countries and topics", "",
             "Which countries have which kinds of practice. Each number links to those practices on the country's "
             "page; a dash means none is recorded yet.", "", _matrix(cat), ""]

@@ -27,6 +27,8 @@ SCRIPT = "assets/reskb/finder.js"
 CSV_FILE = "data/practices.csv"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 STYLE = "assets/reskb/finder.css"
+#: rows a large catalogue's finder lists at once (finder_shards.py)
+PAGE = 50
 
 
 def _coded(code: str | None) -> dict[str, str] | None:
@@ -93,25 +95,34 @@ def finder_page(catalogue: Catalogue) -> str:
     """The finder's Markdown: an introduction, an empty box the script fills with filters, the full table."""
     from .badges import NOT_RECORDED, evidence_badge, status_text
     from .listing import none_cell
+    from .scale import is_large
     page = FINDER_PAGE
-    intro = ("Every practice in one table. Narrow it by words from the full text, country, phase of custody, topic, "
+    practices = sorted(catalogue.practices.values(), key=by_title)
+    large = is_large(len(practices))
+    first = f"Every practice, listed {PAGE} at a time." if large else "Every practice in one table."
+    intro = (first + " Narrow it by words from the full text, country, phase of custody, topic, "
              "challenge, lead actor, status, evidence and the design of its evaluation studies (choose several values "
              "to see any of them); the filters are kept in the page address, so a filtered view can be shared or "
              "bookmarked. Tick two to four practices to compare them side by side.")
+    shown = practices[:PAGE] if large else practices
     out = [front_matter("Practice finder", intro, search={"boost": 0.5}, hide=["navigation", "toc"],
-                        reskb_scripts=[SCRIPT_DATA, SCRIPT], reskb_styles=[STYLE]),
+                        reskb_scripts=[SCRIPT] if large else [SCRIPT_DATA, SCRIPT], reskb_styles=[STYLE]),
            "# Practice finder", "", intro, "",
            f"Download every practice: [CSV for spreadsheets]({CSV_FILE}) · "
            f"[JSON]({DATA_FILE}){{: #reskb-finder-data }}", "",
            '<div id="reskb-finder-nojs" class="admonition warning"><p class="admonition-title">Filters need JavaScript</p>'
-           "<p>JavaScript is off or blocked in this browser, so the filters cannot run: <strong>every practice is "
-           "listed below, whatever filters the address holds.</strong> Practices by country are on the country "
-           "pages (Practices › Countries), by topic and challenge on their pages.</p></div>", "",
-           '<div id="reskb-finder" class="reskb-finder" role="search" aria-label="Filter practices"></div>', ""]
+           "<p>JavaScript is off or blocked in this browser, so the filters cannot run: <strong>"
+           + (f"the first {len(shown)} practices by title are listed below, whatever filters the address holds; "
+              "every practice is on the list of practices (Practices).</strong>" if large else
+              "every practice is listed below, whatever filters the address holds.</strong>")
+           + " Practices by country are on the country pages (Practices › Countries), by topic and challenge on "
+           "their pages.</p></div>", "",
+           f'<div id="reskb-finder" class="reskb-finder{" reskb-finder--sharded" if large else ""}" role="search" '
+           'aria-label="Filter practices"></div>', ""]
     head = ["Practice", FIELD_LABELS["countries"], FIELD_LABELS["phases"], FIELD_LABELS["lead_actor"],
             FIELD_LABELS["topics"], FIELD_LABELS["challenges"], FIELD_LABELS["status"], FIELD_LABELS["evidence"]]
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for p in sorted(catalogue.practices.values(), key=by_title):
+    for p in shown:
         d = p.data
         titles = {field: ", ".join(md_escape(catalogue.records[kind][i].title) for i in d.get(field, [])
                                    if i in catalogue.records[kind])
@@ -126,4 +137,5 @@ def finder_page(catalogue: Catalogue) -> str:
             evidence_badge(catalogue, p, prefix=False),
         ]) + " |")
     return "\n".join(out) + "\n"
+
 

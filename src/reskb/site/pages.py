@@ -249,21 +249,34 @@ class PageBuilder:
                "Download them all as [BibTeX](data/references.bib), [CSL-JSON](data/references.json) "
                "or [RIS](data/references.ris).", ""]
         cited_by = self.cat.indexes["cited_by"]
+        from .scale import is_large
+
+        # a large catalogue: how many records cite a work, not each of them (its page alone outgrew the budget)
+        large = is_large(len(self.cat.practices))
         for ref in sorted(self.cat.references.values(), key=lambda r: r.order):
-            citers = ", ".join([link(page, r) for r in cited_by.get(ref.key, [])] + [
+            records = cited_by.get(ref.key, [])
+            by_records = [link(page, r) for r in records] if not large else \
+                [f"{len(records):,} record{'s' if len(records) > 1 else ''}"] if records else []
+            citers = ", ".join(by_records + [
                 f"[{md_escape(self.docs_titles.get(p, p))}]({p})" for p in sorted(self.cat.docs_citations.get(ref.key, ()))])
             out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(out)
 
     def all_pages(self) -> dict[str, str]:
+        from .listing_pages import paged_practice_lists
+
+        practices_intro = "Every practice in the catalogue, with where and when it works and who leads it."
+        # beyond scale.LARGE_ABOVE practices, the list in numbered pages (listing_pages.py)
+        paged = paged_practice_lists(self.cat, "Practices", practices_intro, self.practice_table)
         pages: dict[str, str] = {
-            "practices/index.md": self.kind_index(
-                "practice", "Practices", "Every practice in the catalogue, with where and when it works and who leads it."),
+            "practices/index.md": paged.get("practices/index.md") or self.kind_index(
+                "practice", "Practices", practices_intro),
             "challenges/index.md": self.kind_index(
                 "challenge", "Challenges", "The barriers to reintegration that practices address."),
             "topics/index.md": self.kind_index("topic", "Topics", "Themes under which practices are grouped."),
             "countries/index.md": self.countries_index(),
             "bibliography.md": self.bibliography(),
+            **paged,
         }
         for record in self.cat.practices.values():
             pages[record_path(record)] = self.practice(record)
@@ -307,12 +320,15 @@ def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:
         files[cite_path(record, "ris")] = citation_ris(record, site_url or "/")
         files[cite_path(record, "json")] = citation_csl_json(record, site_url or "/")
     files["data/compare.json"] = comparison.compare_data(catalogue)
-    files[comparison.COMPARE_SCRIPT_DATA] = comparison.compare_script(files["data/compare.json"])
+    from .compare_shards import compare_files  # beyond scale.LARGE_ABOVE, the values in data/compare/
+
+    files.update(compare_files(catalogue, files["data/compare.json"]))
     files.update(evaluations.downloads(catalogue, site_url))
     files[glossary.DATA_JSON] = glossary.glossary_json(catalogue, site_url or "/")
     files.update(csv_downloads(catalogue, comparison.groups(catalogue), site_url))
-    from .finder import DATA_FILE, SCRIPT_DATA, finder_script, practices_json
+    from .finder import DATA_FILE, practices_json
+    from .finder_shards import finder_data
 
     files[DATA_FILE] = practices_json(catalogue, site_url or "/")
-    files[SCRIPT_DATA] = finder_script(catalogue, site_url or "/")
+    files.update(finder_data(catalogue, site_url or "/"))
     return files

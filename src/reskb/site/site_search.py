@@ -14,6 +14,11 @@ Beyond LISTS_IN_FULL_UP_TO practices, the generated list pages (all practices, t
 bibliography, ...) go in the same way, by title and description: their tables repeat every record and grew
 with the catalogue (150 KB of the 232 KB gzipped index at 1,000 practices), while each record they list is
 indexed on its own. Up to that size (the seed catalogue is far below it) they stay indexed in full.
+
+Beyond scale.TITLES_ONLY_ABOVE practices, record pages go in by title and tags only: their summaries made
+352 KB gzipped of index at 5,000 practices, more than a page may make a reader fetch in all. Beyond
+scale.PRACTICES_OUT_OF_SEARCH_ABOVE, practice pages are left out (their titles alone grow the index by about
+37 KB gzipped per 1,000 practices): the finder, linked from every page's navigation, searches their full text.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from ..citations.plaintext import plain_text
 from ..records.catalogue import Catalogue, Record
+from .scale import practices_out_of_search, titles_only
 
 
 def summary_of(record: Record, catalogue: Catalogue) -> str:
@@ -69,6 +75,9 @@ class SlimSearch:
         #: generated pages that are not records: lists, indexed by title and description in a large catalogue
         self.lists = generated - set(records) if len(catalogue.practices) > LISTS_IN_FULL_UP_TO else set()
         self.pending: dict[str, dict[str, Any]] = {}
+        #: record pages by title and tags only, and practice pages left out (a very large catalogue)
+        self.titles_only = titles_only(len(catalogue.practices))
+        self.practices_out = practices_out_of_search(len(catalogue.practices))
 
     def before(self, page: Any) -> None:
         """Before Material reads the page (on_page_content): keep it out of Material's parsing, remember its entry."""
@@ -80,7 +89,11 @@ class SlimSearch:
         if search.get("exclude"):
             return
         record = self.records.get(uri)
-        if record is not None:
+        if record is not None and self.practices_out and record.kind == "practice":
+            pass  # left out of the site search: found in the finder
+        elif record is not None and self.titles_only:
+            self.pending[uri] = page_entry(record.title, "", page.url, meta)
+        elif record is not None:
             self.pending[uri] = record_entry(record, self.catalogue, page.url, meta)
         else:
             title, description = meta.get("title") or page.title or "", meta.get("description") or ""

@@ -47,7 +47,7 @@
     this.data = data;
     this.siteRoot = siteRoot;
     this.byId = {};
-    data.practices.forEach(function (p) { this.byId[p.id] = p; }, this);
+    data.practices.forEach(function (p, i) { p.index = i; p.url = p.url || "practices/" + p.id + "/"; this.byId[p.id] = p; }, this);
     var requested = chosenFromAddress();
     this.unknown = requested.filter(function (id) { return !this.byId[id]; }, this);
     var known = requested.filter(function (id) { return this.byId[id]; }, this);
@@ -146,10 +146,38 @@
     return box;
   };
 
+  // a large catalogue (compare_shards.py): each practice's values are in data/compare/values-<n>.js
+  var shards = {};
+  window.reskbCompareShard = function (n, values) { if (shards[n]) shards[n].resolve(values); };
+
+  Comparison.prototype.loadValues = function (practices) {
+    var per = this.data.valuesPerShard, siteRoot = this.siteRoot;
+    return Promise.all(practices.map(function (p) {
+      var n = Math.floor(p.index / per);
+      if (!shards[n]) {
+        var waiting = {};
+        waiting.promise = new Promise(function (resolve, reject) { waiting.resolve = resolve; waiting.reject = reject; });
+        shards[n] = waiting;
+        var tag = el("script", { src: new URL("data/compare/values-" + n + ".js", siteRoot).href });
+        tag.addEventListener("error", function () { delete shards[n]; waiting.reject(new Error("values-" + n + ".js did not load")); });
+        document.head.appendChild(tag);
+      }
+      return shards[n].promise.then(function (values) { p.values = values[p.index % per]; });
+    }));
+  };
+
   Comparison.prototype.table = function () {
     var wrap = el("div", { "class": "reskb-comparison", id: "reskb-compare-result" });
     if (this.chosen.length < 2) return wrap;
     var practices = this.chosen.map(function (id) { return this.byId[id]; }, this);
+    if (practices.some(function (p) { return !p.values; })) {
+      var self = this, chosen = this.chosen.join(",");
+      wrap.appendChild(el("p", { "class": "reskb-compare__status", role: "status" }, "Loading the practices…"));
+      this.loadValues(practices).then(function () {
+        if (self.chosen.join(",") === chosen && wrap.isConnected) wrap.replaceWith(self.table());
+      }, function (error) { wrap.firstChild.textContent = "The practices could not be loaded (" + error.message + ")."; });
+      return wrap;
+    }
     var table = el("table");
     var different = 0, silent = [], none = this.data.not_recorded;
     var rows = this.data.fields.map(function (field) {

@@ -3,7 +3,10 @@
    Several values of one filter match any of them; different filters must all match. The word box searches
    the full text of each practice (its words come with the data, window.reskbFinderData from data/finder.js,
    which also loads from file:// in the offline edition). Without this script the full table still shows,
-   under a notice that filters need JavaScript. */
+   under a notice that filters need JavaScript.
+   A large catalogue's finder (class reskb-finder--sharded, see finder_shards.py) lists its first rows only and
+   reads data/finder/table.js (every practice's filter values); the rows on screen and the words typed come from
+   small files of data/finder/ loaded as they are needed. It lists the matches a page at a time. */
 (function () {
   "use strict";
 
@@ -44,19 +47,21 @@
     return text.toLowerCase().split(/[^\p{L}\p{N}'’-]+/u).filter(Boolean);
   }
 
-  function init(box, table, practices) {
+  function init(box, table, practices, source) {
     var byId = {};
     practices.forEach(function (p) {
       p.facets = {};
       FACETS.forEach(function (f) { p.facets[f.key] = f.values(p).map(function (v) { return v[0]; }); });
-      p.index = " " + (p.words || (p.title + " " + p.summary).toLowerCase()) + " ";
+      if (!source) p.index = " " + (p.words || (p.title + " " + p.summary).toLowerCase()) + " ";
       byId[p.id] = p;
     });
     var rows = [];
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var p = byId[practiceId(row)];
-      if (p) rows.push({ row: row, practice: p });
-    });
+    if (!source) {
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var p = byId[practiceId(row)];
+        if (p) rows.push({ row: row, practice: p });
+      });
+    }
 
     // the filters: on narrow screens folded under "Filters (n)", open on wide ones
     var panel = el("details", { class: "reskb-finder__panel" });
@@ -117,17 +122,29 @@
     var headRow = table.tHead.rows[0];
     headRow.insertBefore(el("th", { scope: "col" }, "Compare"), headRow.firstChild);
     var selected = [];
-    rows.forEach(function (r) {
+    function selectCell(id, title) {
       var td = el("td", { class: "reskb-finder__select" });
-      var check = el("input", { type: "checkbox", value: r.practice.id, "aria-label": "Compare " + r.practice.title });
+      var check = el("input", { type: "checkbox", value: id, "aria-label": "Compare " + title });
+      check.checked = selected.indexOf(id) >= 0;
       check.addEventListener("change", function () {
-        if (check.checked) selected.push(r.practice.id);
-        else selected = selected.filter(function (id) { return id !== r.practice.id; });
+        if (check.checked) selected.push(id);
+        else selected = selected.filter(function (other) { return other !== id; });
         updateCompare();
       });
       td.append(check);
-      r.row.insertBefore(td, r.row.firstChild);
-    });
+      return td;
+    }
+    rows.forEach(function (r) { r.row.insertBefore(selectCell(r.practice.id, r.practice.title), r.row.firstChild); });
+    // a large catalogue: the matches are listed a page at a time, their rows built from data/finder/
+    var listed = source ? source.page : 0, listing = 0, more = null, moreNote = null;
+    if (source) {
+      more = el("p", { class: "reskb-finder__more" });
+      moreNote = el("span", { id: "reskb-finder-listed" });
+      var moreButton = el("button", { type: "button", class: "md-button", id: "reskb-finder-more" }, "Show more");
+      moreButton.addEventListener("click", function () { listed += source.page; render(); });
+      more.append(moreNote, " ", moreButton);
+      table.parentNode.insertBefore(more, table.nextSibling);
+    }
     if (window.reskbLabelTables) window.reskbLabelTables(table.parentNode);
     var compareBase = new URL(location.protocol === "file:" ? "compare/index.html" : "compare/", siteBase());
 
@@ -154,20 +171,56 @@
     }
 
     function matches(p, chosen, except) {
-      if (chosen.q.some(function (w) { return p.index.indexOf(" " + w) < 0; })) return false;
+      if (source ? chosen.hits.some(function (hit) { return !hit.has(p.i); })
+        : chosen.q.some(function (w) { return p.index.indexOf(" " + w) < 0; })) return false;
       return FACETS.every(function (f) {
         var want = chosen[f.key];
         return f.key === except || !want.length || want.some(function (v) { return p.facets[f.key].indexOf(v) >= 0; });
       });
     }
 
+    var applying = 0, matched = [];
     function apply(updateAddress) {
       var chosen = current();
+      if (!source) { show(chosen, updateAddress); return; }
+      var mine = ++applying;
+      source.words(chosen.q).then(function (hits) {
+        if (mine !== applying) return;  // a later change is on its way
+        chosen.hits = hits;
+        listed = source.page;
+        show(chosen, updateAddress);
+      }, failed);
+    }
+
+    function failed(error) {
+      status.textContent = "The practices could not be loaded (" + error.message + ").";
+    }
+
+    function render() {
+      var page = matched.slice(0, listed), mine = ++listing;
+      source.rows(page.map(function (p) { return p.i; })).then(function (data) {
+        if (mine !== listing) return;
+        var body = el("tbody", {});
+        page.forEach(function (p, n) { body.append(source.row(p, data[n], selectCell)); });
+        table.replaceChild(body, table.tBodies[0]);
+        if (window.reskbLabelTables) window.reskbLabelTables(table.parentNode);
+        moreNote.textContent = matched.length ? "Listed: 1–" + page.length + " of " + matched.length + "." : "";
+        more.style.display = matched.length ? "" : "none";
+        more.lastChild.style.display = page.length >= matched.length ? "none" : "";  // not `hidden`: .md-button shows it
+      }, failed);
+    }
+
+    function show(chosen, updateAddress) {
       var shown = 0;
+      if (source) {
+        matched = practices.filter(function (p) { return matches(p, chosen); });
+        shown = matched.length;
+        render();
+      }
       rows.forEach(function (r) {
-        var show = matches(r.practice, chosen);
-        r.row.hidden = !show;
-        if (show) shown += 1;
+        var visible = matches(r.practice, chosen);
+        r.row.hidden = !visible;
+        if (visible) shown += 1;
       });
       // each value says how many practices it would show, given the other filters; values that would show
       // none cannot be chosen (a chosen one stays, so that it can be unticked)
@@ -189,8 +242,9 @@
         if (picked) active += 1;
       });
       summary.textContent = active ? "Filters (" + active + ")" : "Filters";
-      status.textContent = shown === rows.length ? "Showing all " + rows.length + " practices."
-        : "Showing " + shown + " of " + rows.length + " practices.";
+      var total = source ? practices.length : rows.length;
+      status.textContent = shown === total ? "Showing all " + total + " practices."
+        : "Showing " + shown + " of " + total + " practices.";
       empty.style.display = shown ? "none" : "";  // not `hidden`: the admonition style would show it again
       table.style.display = shown ? "" : "none";
       if (updateAddress) {
@@ -226,6 +280,110 @@
     box.classList.add("reskb-finder--ready");
   }
 
+  // --- a large catalogue: data/finder/ (finder_shards.py) --------------------------------------------------
+
+  var shards = {};
+  // each file of data/finder/ is a script that hands its data to this function (scripts load from file:// too)
+  window.reskbFinderShard = function (name, data) { if (shards[name]) shards[name].resolve(data); };
+
+  function loadShard(name) {
+    if (!shards[name]) {
+      var waiting = {};
+      waiting.promise = new Promise(function (resolve, reject) { waiting.resolve = resolve; waiting.reject = reject; });
+      shards[name] = waiting;
+      var script = el("script", { src: new URL("data/finder/" + name + ".js", siteBase()).href });
+      script.addEventListener("error", function () { delete shards[name]; waiting.reject(new Error(name + ".js did not load")); });
+      document.head.append(script);
+    }
+    return shards[name].promise;
+  }
+
+  // a word's file key: its first two letters, or their code points when they are not a-z/0-9 (word_key in Python)
+  function keyOf(start) {
+    return /^[a-z0-9]{1,2}$/.test(start) ? start
+      : "u" + Array.from(start).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+
+  function firstLetterOf(key) {
+    return key.length <= 2 ? key.charAt(0) : String.fromCodePoint(parseInt(key.slice(1).split("-")[0], 16));
+  }
+
+  function numbers(gaps) {
+    var last = 0;
+    return gaps.split(",").map(function (gap) { last += parseInt(gap, 36); return last; });
+  }
+
+  function sharded(box, table) {
+    loadShard("table").then(function (data) {
+      var practices = [];
+      for (var i = 0; i < data.count; i += 1) {
+        var p = { i: i };
+        FACETS.forEach(function (f) {
+          var values = data.facets[f.key][i].map(function (n) { return data.values[f.key][n]; });
+          p[f.key] = values;
+        });
+        practices.push({
+          i: i,
+          countries: p.country.map(function (v) { return { code: v[0], name: v[1] }; }),
+          phases: p.phase.map(function (v) { return { code: v[0], label: v[1] }; }),
+          topics: p.topic.map(function (v) { return { id: v[0], title: v[1] }; }),
+          challenges: p.challenge.map(function (v) { return { id: v[0], title: v[1] }; }),
+          lead_actor: p.lead_actor.length ? { code: p.lead_actor[0][0], label: p.lead_actor[0][1] } : null,
+          status: p.status.length ? { code: p.status[0][0], label: p.status[0][1] } : null,
+          evidence: p.evidence.length ? { code: p.evidence[0][0], label: p.evidence[0][1] } : null,
+          designs: p.design.map(function (v) { return { code: v[0], label: v[1] }; })
+        });
+      }
+      var keys = data.words, found = {};
+      function hits(word) {
+        if (!found[word]) {
+          var letters = Array.from(word);
+          var wanted = letters.length > 1 ? [keyOf(letters.slice(0, 2).join(""))].filter(function (k) { return keys.indexOf(k) >= 0; })
+            : keys.filter(function (k) { return firstLetterOf(k) === word; });
+          found[word] = Promise.all(wanted.map(function (k) { return loadShard("words-" + k); })).then(function (files) {
+            var set = new Set();
+            files.forEach(function (file) {
+              Object.keys(file).forEach(function (w) { if (w.indexOf(word) === 0) numbers(file[w]).forEach(function (n) { set.add(n); }); });
+            });
+            return set;
+          });
+          found[word].catch(function () { delete found[word]; });
+        }
+        return found[word];
+      }
+      var base = siteBase();
+      function none() { return el("span", { class: "reskb-none" }, data.none); }
+      function cell(texts) { var td = el("td", {}); if (texts.length) td.textContent = texts.join(", "); else td.append(none()); return td; }
+      var source = {
+        page: data.page,
+        words: function (q) { return Promise.all(q.map(hits)); },
+        rows: function (indices) {
+          return Promise.all(indices.map(function (i) {
+            return loadShard("rows-" + Math.floor(i / data.rowsPerShard)).then(function (rows) { return rows[i % data.rowsPerShard]; });
+          }));
+        },
+        // the row the page itself lists (finder.py): title, countries, phases, lead actor, topics, challenges, status, evidence
+        row: function (p, r, selectCell) {
+          var tr = el("tr", {});
+          var link = el("a", { href: new URL("practices/" + encodeURIComponent(r[0]) + (location.protocol === "file:" ? ".html" : "/"), base).href }, r[1]);
+          var first = el("td", {});
+          first.append(link);
+          var pill = el("span", { class: "reskb-pill reskb-pill--evidence reskb-pill--" + r[3] }, r[4]);
+          var last = el("td", {});
+          last.append(pill);
+          function names(list, key) { return list.map(function (v) { return v[key]; }); }
+          tr.append(selectCell(r[0], r[1]), first, cell(names(p.countries, "name")), cell(names(p.phases, "label")),
+            cell(p.lead_actor ? [p.lead_actor.label] : []), cell(names(p.topics, "title")), cell(names(p.challenges, "title")),
+            cell(r[2] ? [r[2]] : []), last);
+          return tr;
+        }
+      };
+      init(box, table, practices, source);
+    }).catch(function (error) {
+      box.append(el("p", { class: "reskb-finder__status" }, "The filters could not be loaded (" + error.message + "); the first practices are listed below."));
+    });
+  }
+
   function start() {
     var nojs = document.getElementById("reskb-finder-nojs");
     if (nojs) nojs.remove();
@@ -236,6 +394,7 @@
       return box.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING;
     });
     if (!box || !table || !table.tHead || !table.tBodies.length) return;
+    if (box.classList.contains("reskb-finder--sharded")) { sharded(box, table); return; }
     if (window.reskbFinderData) { init(box, table, window.reskbFinderData); return; }
     if (!data) return;
     fetch(data.href).then(function (response) {

@@ -1,0 +1,174 @@
+"""A large catalogue's finder (finder_shards.py) and paged list of practices, on the seed catalogue built the
+large way (RESKB_LARGE_CATALOGUE_ABOVE lowered to 20): the same queries give the same practices and counts as the
+one-file finder of the normal build, the page fetches only the data a query needs, and every practice is reached
+from the paged list."""
+
+import functools
+import http.server
+import json
+import re
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO
+from site_fixtures import ARTIFACTS, _page
+from sitecheck import build_site
+
+pytest.importorskip("playwright.sync_api")
+
+THRESHOLD = 20
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("large-site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", str(THRESHOLD))
+        result = build_site(REPO / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def large_server(large_site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(large_site))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def large_page(browser, large_server):
+    yield from _page(browser, large_server, {"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="module")
+def practices(real_site):
+    return json.loads((real_site / "data" / "practices.json").read_text(encoding="utf-8"))
+
+
+def listed_ids(tab):
+    return tab.eval_on_selector_all(
+        "article table tbody tr:not([hidden]) td:nth-child(2) a",
+        "links => links.map(a => a.pathname.split('/').filter(Boolean).pop())")
+
+
+def open_finder(tab, base, query=""):
+    tab.goto(base + "/finder/" + query)
+    tab.locator("#reskb-finder-country").wait_for()
+    tab.wait_for_function("document.querySelector('#reskb-finder-shown').textContent !== ''")
+    return tab
+
+
+def all_listed(tab):
+    """Every match of a large finder: "Show more" until it is gone."""
+    more = tab.locator("#reskb-finder-more")
+    while more.is_visible():
+        before = len(listed_ids(tab))
+        more.click()
+        tab.wait_for_function(f"document.querySelectorAll('article table tbody tr').length > {before}")
+    return listed_ids(tab)
+
+
+def counts(tab):
+    return tab.eval_on_selector_all(".reskb-finder__option", "labels => labels.map(l => l.textContent.trim())")
+
+
+QUERIES = ["", "?country=DE,NL&phase=post-release", "?words=weekly", "?words=w", "?words=family%20work",
+           "?words=zzzzq", "?design=no-study", "?topic=family-involvement&words=reint", "?words=m%C3%A9"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_practices_and_counts_as_the_one_file_finder(page, server, large_page, large_server, query):
+    open_finder(page, server, query)
+    open_finder(large_page, large_server, query)
+    large_page.wait_for_function("!document.querySelector('#reskb-finder-shown').textContent.startsWith('The')")
+    status = page.locator("#reskb-finder-shown").inner_text()
+    assert large_page.locator("#reskb-finder-shown").inner_text() == status
+    expected = listed_ids(page)
+    assert sorted(all_listed(large_page)) == sorted(expected)
+    assert all_listed(large_page) == [i for i in listed_ids(page)]  # the same order: by title
+    assert counts(large_page) == counts(page)
+    assert large_page.console_errors == [] and large_page.foreign_requests == []
+
+
+def test_fetches_only_what_a_query_needs(large_page, large_server, practices):
+    fetched = []
+    large_page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    open_finder(large_page, large_server)
+    data = [p for p in fetched if p.startswith("/data/")]
+    assert "/data/finder/table.js" in data and "/data/finder.js" not in data
+    assert not any("/words-" in p for p in data)
+    assert len(listed_ids(large_page)) == 50
+    assert large_page.locator("#reskb-finder-listed").inner_text() == f"Listed: 1–50 of {len(practices)}."
+    assert {p for p in data if "/rows-" in p} == {"/data/finder/rows-0.js", "/data/finder/rows-1.js",
+                                                   "/data/finder/rows-2.js"}
+    fetched.clear()
+    large_page.locator("#reskb-finder-q").fill("weekly")
+    large_page.wait_for_url("**/finder/?words=weekly")
+    large_page.wait_for_function("document.querySelector('#reskb-finder-shown').textContent.includes(' of ')")
+    assert [p for p in fetched if "/words-" in p] == ["/data/finder/words-we.js"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    large_page.screenshot(path=str(ARTIFACTS / "finder-sharded.png"), full_page=True)
+
+
+def test_select_practices_to_compare_in_a_large_finder(large_page, large_server):
+    open_finder(large_page, large_server, "?country=NL,DK")
+    all_listed(large_page)
+    large_page.get_by_label("Compare Case conferences in Rotterdam").check()
+    large_page.get_by_label("Compare Copenhagen Coordination Unit").check()
+    link = large_page.locator("#reskb-finder-compare")
+    assert link.get_attribute("href") == "/compare/?p=rotterdam-case-conferences,copenhagen-coordination-unit"
+    large_page.locator("#reskb-finder-q").fill("copenhagen")  # the rows are rebuilt: a ticked box stays ticked
+    large_page.wait_for_url("**words=copenhagen**")
+    large_page.wait_for_function("document.querySelectorAll('article table tbody tr').length === 1")
+    assert large_page.get_by_label("Compare Copenhagen Coordination Unit").is_checked()
+
+
+def test_without_javascript_the_first_rows_show_under_a_notice(browser, large_server):
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(large_server + "/finder/")
+    assert plain.locator("article table tbody tr").count() == 50
+    assert "the first 50 practices" in plain.locator("#reskb-finder-nojs").inner_text()
+    context.close()
+
+
+def test_the_paged_list_reaches_every_practice_once(large_site, practices):
+    pages = [large_site / "practices" / "index.html",
+             *sorted((large_site / "practices").glob("page_*/index.html"), key=lambda p: int(p.parent.name[5:]))]
+    assert len(pages) == -(-len(practices) // THRESHOLD)
+    seen = []
+    for number, path in enumerate(pages, 1):
+        html = path.read_text(encoding="utf-8")
+        rows = re.findall(r'<tr>\s*<td><a href="(?:\.\./)?([a-z0-9-]+)/"', html)  # page 1, then page_N/
+        assert 0 < len(rows) <= THRESHOLD, path
+        seen += rows
+        assert "Pages: " in html
+        if number < len(pages):
+            assert "Next →" in html
+    assert sorted(seen) == sorted(p["id"] for p in practices)
+
+
+def test_compare_reads_the_values_of_the_chosen_practices_only(page, server, large_page, large_server):
+    """The compare page of a large catalogue shows the same comparison, fetching the chosen practices' values."""
+    from test_compare_browser import COPENHAGEN, HESSEN, ROTTERDAM, table_rows
+
+    fetched = []
+    large_page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    query = f"/compare/?p={ROTTERDAM},{COPENHAGEN},{HESSEN}"
+    page.goto(server + query)
+    large_page.goto(large_server + query)
+    expected = table_rows(page)
+    assert table_rows(large_page) == expected
+    values = [p for p in fetched if p.startswith("/data/compare/")]
+    assert 1 <= len(values) <= 3 and "/data/compare.json" not in fetched
+    large_page.select_option("#reskb-compare-slot-3", "")  # a change of choice keeps working
+    large_page.locator("#reskb-compare-result table").wait_for()
+    page.select_option("#reskb-compare-slot-3", "")
+    assert table_rows(large_page) == table_rows(page)
+    assert large_page.console_errors == []
