@@ -83,6 +83,9 @@ class Incremental:
         self._writing = False
         #: src_uri of the pages rendered in the current build (for the report and the tests)
         self.rendered: list[str] = []
+        #: src_uri -> (the content a generated file was given, its digest): a build that keeps the last one's
+        #: Markdown (reskb.site.preview) hands over the same string objects, which need no hashing again
+        self._digests: dict[str, tuple[object, str]] = {}
 
     @property
     def known(self) -> bool:
@@ -93,6 +96,7 @@ class Incremental:
         """A new command starts with nothing known (plugins with on_startup outlive one command in a process)."""
         self.active = command == "serve" and dirty
         self._done, self._next, self._writing, self.rendered = None, _State(), False, []
+        self._digests = {}
 
     # --- one build -------------------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ class Incremental:
                        Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
         own = set(generated)
-        content = {f.src_uri: _digest(f.content_bytes) for f in files if isinstance(f, GeneratedFile)}
+        content = {f.src_uri: self._content_digest(f) for f in files if isinstance(f, GeneratedFile)}
         shown = {path: _shown_title(files, path) for place in places.values() for path in (place.previous, place.next)
                  if path}
         for file in files:
@@ -127,6 +131,15 @@ class Incremental:
                 file.changed = previous.get(file.src_uri) != fingerprint
             elif file.is_documentation_page():
                 file.is_modified = _always_modified if hand_written else _never_modified  # type: ignore[method-assign]
+
+    def _content_digest(self, file: File) -> str:
+        content = file._content
+        known = self._digests.get(file.src_uri)
+        if known is not None and known[0] is content and isinstance(content, str):
+            return known[1]
+        digest = _digest(file.content_bytes)
+        self._digests[file.src_uri] = (content, digest)
+        return digest
 
     def restore(self, files: Files) -> None:
         """Give each page that this build skipped the title it had (its neighbours show it); record the
