@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
-from ..search import related_practices
+from ..search import content_hash, related_practices
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
@@ -149,14 +149,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.incremental.active:  # unchanged files are not read again; their hashes tell the similar lists
-            memo = self.preview.memo
+        source = ""
+        if self.incremental.active:  # only the background similar lists of `serve --dirty` read it
+            try:  # taken before reading: an edit saved while the files are read then differs from it
+                source = content_hash(self._root(config))
+            except OSError:  # an unreadable file: load_catalogue reports it
+                pass
+            memo = self.preview.memo  # files unchanged since the last build are not parsed or checked again
             memo.begin()
             catalogue, problems = load_catalogue(self._root(config), memo.check_file, memo.check_bibliography)
             memo.end()
-            catalogue.source_hash = memo.source_hash()
         else:
             catalogue, problems = load_catalogue(self._root(config))
+        catalogue.source_hash = source
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
             message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
@@ -330,9 +335,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.incremental.finish(config, self.files)
             if self.incremental.active:
                 log.info(self.preview.finished())
-                if self.preview.pending:  # the pages that list the edited records: at once, in a full build
-                    request_rebuild(self.related.server)
-            self.related.start()
+            if self.incremental.active and self.preview.pending:  # the pages that list the edited records:
+                request_rebuild(self.related.server)  # at once, in a full build; the similar lists after it
+            else:
+                self.related.start()
         if self.config.offline_edition:
             try:
                 path = build_zip(config.config_file_path, config.site_dir)

@@ -60,10 +60,6 @@ class LoadMemo:
         """Forget the results of file versions the last load did not read (old versions of edited files)."""
         self._files = {key: result for key, result in self._files.items() if self.hashes.get(key[1]) == key[2]}
 
-    def source_hash(self) -> str:
-        """A digest of every record file and bibliography file the last load read."""
-        return _sha(repr((sorted(self.hashes.items()), self.bib_key)).encode())
-
     def check_file(self, kind: str, path: Path, shown: str) -> FileResult:
         try:
             raw = path.read_bytes()
