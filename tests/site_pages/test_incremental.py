@@ -46,10 +46,22 @@ class Session:
         return list(self.plugin.incremental.rendered)
 
     def settle(self) -> list[str]:
-        """Rebuild, then let the similar-practice lists found in the background arrive as serve would."""
+        """Rebuild, then build again as serve would: while the plugin asks for it (after a build that showed the
+        edited pages first), and when the similar-practice lists found in the background arrive."""
         rendered = self.rebuild()
+        rendered += self.follow_up()
         self.plugin.related.wait()
-        return rendered + self.rebuild()
+        rendered += self.rebuild()
+        return rendered + self.follow_up()
+
+    def follow_up(self) -> list[str]:
+        """The builds the plugin asks for itself (each full, so at most one)."""
+        rendered = []
+        for _ in range(3):
+            if not self.plugin.preview.pending:
+                return rendered
+            rendered += self.rebuild()
+        raise AssertionError("the plugin keeps asking for builds")
 
     def close(self) -> None:
         self.plugin.related.wait(120)  # no thread of this test keeps working on a catalogue it has left
@@ -135,9 +147,13 @@ def test_a_one_record_edit_renders_only_the_pages_that_show_it(seed, tmp_path):
     try:
         everything = session.rebuild()
         edit(seed / "practices/uk-mappa.yaml", "title: ", "title: Renamed MAPPA, ")
-        rendered = session.rebuild()
+        shown = session.rebuild()
+        assert session.plugin.preview.pending  # the lists that show the title follow in the next build
+        rendered = shown + session.follow_up()
     finally:
         session.close()
+    assert "practices/uk-mappa.md" in shown and "practices/index.md" not in shown
+    assert len(shown) <= 5, shown  # the page and its neighbours, whose footers show its title
     assert "practices/uk-mappa.md" in rendered and "practices/index.md" in rendered
     assert len(rendered) < len(everything) / 2, rendered
     untouched = [p for p in everything if p.startswith("practices/") and p not in rendered]
@@ -229,5 +245,75 @@ def test_a_build_that_fails_while_writing_still_lets_the_next_one_delete_the_pag
         session.settle()
         clean_build(seed, clean)
         assert differences(served, clean) == []
+    finally:
+        session.close()
+
+
+def _same_page(served: Path, clean: Path, page: str) -> bool:
+    return filecmp.cmp(served / page, clean / page, shallow=False)
+
+
+def test_edited_pages_are_current_after_the_first_build_and_every_page_after_the_one_that_follows(seed, tmp_path):
+    """reskb.site.preview: after edits to record files only, the first build regenerates the edited records'
+    pages (each equal to a clean build's) and asks for a full build, after which the whole site is."""
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    session = Session(seed, served)
+    mappa, prepare = seed / "practices/uk-mappa.yaml", seed / "practices/efus-prepare-project.yaml"
+    mappa_page, prepare_page = "practices/uk-mappa/index.html", "practices/efus-prepare-project/index.html"
+    try:
+        session.rebuild()
+        steps = [
+            ("a practice's title", [mappa_page], lambda: edit(mappa, "title: ", "title: Renamed MAPPA, ")),
+            # it leaves one topic's list for another's
+            ("a practice's topic", [mappa_page], lambda: edit(mappa, "topics: [multi-agency-cooperation,",
+                                                               "topics: [staff-training,")),
+            ("a topic's summary", ["topics/staff-training/index.html"],
+             lambda: edit(seed / "topics/staff-training.yaml", "summary: ", "summary: Changed. ")),
+        ]
+        for name, pages, change in steps:
+            change()
+            shown = session.rebuild()
+            assert session.plugin.preview.pending, name  # only the edited pages so far
+            assert not any(p.endswith("index.md") and p.count("/") <= 1 for p in shown), (name, shown)  # no list
+            clean_build(seed, clean)
+            assert [p for p in pages if not _same_page(served, clean, p)] == [], f"first build after {name}"
+            session.settle()
+            assert not session.plugin.preview.pending
+            assert differences(served, clean) == [], f"after {name}"
+
+        # two edits in a row, the second saved before the build that follows the first: each shown at once
+        # (the first page also lists the second record, now in the same topic: it follows with the lists)
+        edit(mappa, "title: ", "title: Again ")
+        session.rebuild()
+        clean_build(seed, clean)
+        assert _same_page(served, clean, mappa_page)
+        edit(prepare, "title: ", "title: Also renamed ")
+        session.rebuild()
+        assert session.plugin.preview.pending
+        clean_build(seed, clean)
+        assert _same_page(served, clean, prepare_page)
+        session.settle()
+        assert differences(served, clean) == [], "after two edits in a row"
+
+        # an invalid edit fails the build; its fix is shown first, then every page follows
+        good = mappa.read_text(encoding="utf-8")
+        edit(mappa, "countries: [", "countries: [UK, ")
+        with pytest.raises(Abort):
+            session.rebuild()
+        mappa.write_text(good.replace("title: Again ", "title: Fixed "), encoding="utf-8")
+        session.rebuild()
+        assert session.plugin.preview.pending
+        clean_build(seed, clean)
+        assert _same_page(served, clean, mappa_page), "first build after fixing an invalid edit"
+        session.settle()
+        assert differences(served, clean) == [], "after fixing an invalid edit"
+
+        # a reference's entry, cited by records: no page is shown early, the one build is a full one
+        _edit_first_title(seed / "bibliography")
+        session.rebuild()
+        assert not session.plugin.preview.pending
+        session.settle()
+        clean_build(seed, clean)
+        assert differences(served, clean) == [], "after a reference's edit"
     finally:
         session.close()

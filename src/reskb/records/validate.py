@@ -57,12 +57,13 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(kind), registry=registry)
 
 
-def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
+def load_catalogue(root: Path, check_file: FileCheck | None = None,
+                   check_bibliography: BibliographyCheck | None = None) -> tuple[Catalogue, list[Problem]]:
     """Load every record and reference under root and check them; the catalogue is usable only
-    when no problem has severity 'error'."""
+    when no problem has severity 'error'. `mkdocs serve` passes checks that remember unchanged files."""
     root = Path(root)
     catalogue = Catalogue(root=root)
-    checked = check_catalogue(root, check_record_file, read_bibliography)
+    checked = check_catalogue(root, check_file or check_record_file, check_bibliography or read_bibliography)
     for kind, result in checked.files:  # the records the checks kept, each in the place of its stand-in
         if result.standin is not None and checked.catalogue.records[kind].get(result.standin.id) is result.standin:
             assert result.record is not None

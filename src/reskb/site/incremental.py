@@ -53,6 +53,10 @@ def _always_modified() -> bool:
     return True
 
 
+def _never_modified() -> bool:
+    return False
+
+
 def _digest(*parts: str | bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -79,18 +83,29 @@ class Incremental:
         self._writing = False
         #: src_uri of the pages rendered in the current build (for the report and the tests)
         self.rendered: list[str] = []
+        #: src_uri -> (the content a generated file was given, its digest): a build that keeps the last one's
+        #: Markdown (reskb.site.preview) hands over the same string objects, which need no hashing again
+        self._digests: dict[str, tuple[object, str]] = {}
+
+    @property
+    def known(self) -> bool:
+        """Whether the site folder holds a finished build whose every generated file is known."""
+        return self._done is not None and bool(self._done.fingerprints)
 
     def start(self, command: str, dirty: bool) -> None:
         """A new command starts with nothing known (plugins with on_startup outlive one command in a process)."""
         self.active = command == "serve" and dirty
         self._done, self._next, self._writing, self.rendered = None, _State(), False, []
+        self._digests = {}
 
     # --- one build -------------------------------------------------------------------------------
 
     def mark(self, files: Files, generated: Iterable[str], places: Mapping[str, Place], edit_urls: Mapping[str, str],
-             config: MkDocsConfig) -> None:
+             config: MkDocsConfig, hand_written: bool = True) -> None:
         """Decide which files this build writes: a generated file whose fingerprint is unchanged is skipped;
-        hand-written pages are always rendered. Call when the navigation is known (on_nav)."""
+        hand-written pages are always rendered, unless `hand_written` is false (a build that shows edited
+        records first, while no hand-written page changed: a full build follows at once). Call when the
+        navigation is known (on_nav)."""
         if not self.active:
             return
         self._next, self._writing, self.rendered = _State(), False, []
@@ -99,7 +114,7 @@ class Incremental:
                        Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
         own = set(generated)
-        content = {f.src_uri: _digest(f.content_bytes) for f in files if isinstance(f, GeneratedFile)}
+        content = {f.src_uri: self._content_digest(f) for f in files if isinstance(f, GeneratedFile)}
         shown = {path: _shown_title(files, path) for place in places.values() for path in (place.previous, place.next)
                  if path}
         for file in files:
@@ -115,7 +130,16 @@ class Incremental:
                 self._next.fingerprints[file.src_uri] = fingerprint
                 file.changed = previous.get(file.src_uri) != fingerprint
             elif file.is_documentation_page():
-                file.is_modified = _always_modified  # type: ignore[method-assign]
+                file.is_modified = _always_modified if hand_written else _never_modified  # type: ignore[method-assign]
+
+    def _content_digest(self, file: File) -> str:
+        content = file._content
+        known = self._digests.get(file.src_uri)
+        if known is not None and known[0] is content and isinstance(content, str):
+            return known[1]
+        digest = _digest(file.content_bytes)
+        self._digests[file.src_uri] = (content, digest)
+        return digest
 
     def restore(self, files: Files) -> None:
         """Give each page that this build skipped the title it had (its neighbours show it); record the
@@ -281,10 +305,10 @@ class BackgroundRelated:
                 # meanwhile must still be queued by the next build)
                 self.lists, self._source = lists, source
             if changed:
-                _request_rebuild(self.server)
+                request_rebuild(self.server)
 
 
-def _request_rebuild(server: Any) -> None:
+def request_rebuild(server: Any) -> None:
     """Ask `mkdocs serve` for a rebuild as a watched file's change does (LiveReloadServer's own condition)."""
     condition = getattr(server, "_rebuild_cond", None)
     if condition is None:

@@ -29,9 +29,10 @@ from .comparison import groups
 from .contributing import expand_field_reference, site_files
 from .countries import trusted_blocks
 from .home import expand_home
-from .incremental import BackgroundRelated, GeneratedFile, Incremental
+from .incremental import BackgroundRelated, GeneratedFile, Incremental, request_rebuild
 from .offline import SHIM, build_zip, file_links, use_local_shim
 from .pages import PageBuilder, build_downloads, build_pages, record_path
+from .preview import Preview
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
 from .site_search import SlimSearch
@@ -137,6 +138,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.related = BackgroundRelated(lambda catalogue: related_practices(catalogue, limit=self.config.related_practices))
         #: a one-off `mkdocs build` (not serve): what no later step reads is let go (build_memory.py)
         self.one_off = False
+        #: the edited records' pages first, the pages that list them in the next build (serve --dirty)
+        self.preview = Preview()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
@@ -144,6 +147,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.one_off = command == "build"
         self.cite_memo = {}
         self.related = BackgroundRelated(self.related._compute)
+        self.preview = Preview()
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -155,7 +159,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 source = content_hash(self._root(config))
             except OSError:  # an unreadable file: load_catalogue reports it
                 pass
-        catalogue, problems = load_catalogue(self._root(config))
+            memo = self.preview.memo  # files unchanged since the last build are not parsed or checked again
+            memo.begin()
+            catalogue, problems = load_catalogue(self._root(config), memo.check_file, memo.check_bibliography)
+            memo.end()
+        else:
+            catalogue, problems = load_catalogue(self._root(config))
         catalogue.source_hash = source
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
@@ -212,10 +221,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             related = self.related.get(self.catalogue)
         else:  # from the catalogue in memory: no cache is read or written
             related = related_practices(self.catalogue, limit=self.config.related_practices)
-        pages = with_edit_links(build_pages(self.catalogue, config.site_url or "", titles, related,
-                                            self.cite_memo), self.catalogue,
-                                self.config.edit_url)
-        generated = {**pages, **build_downloads(self.catalogue, config.site_url or ""), **site_files()}
+        catalogue, site_url = self.catalogue, config.site_url or ""
+
+        def everything() -> tuple[dict[str, str], dict[str, str]]:
+            pages = with_edit_links(build_pages(catalogue, site_url, titles, related, self.cite_memo), catalogue,
+                                    self.config.edit_url)
+            return pages, build_downloads(catalogue, site_url)
+
+        if self.incremental.active:
+            pages, downloads = self.preview.generate(
+                catalogue, self._context(config, files, related),
+                lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo), everything,
+                self.config.edit_url, self.incremental.known)
+        else:
+            pages, downloads = everything()
+        generated = {**pages, **downloads, **site_files()}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
@@ -234,6 +254,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._dest_paths = None
         return files
 
+    def _context(self, config: MkDocsConfig, files: Files, related: dict[str, list[str]]) -> tuple[object, ...]:
+        """What the generated files depend on besides the record files' content (Preview compares it)."""
+        assert self.catalogue is not None
+        settings = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+        hand_written = {f.src_uri: f.content_string for f in files.documentation_pages()}
+        return (settings, config.site_url, dict(self.config), hand_written, related, self.preview.memo.bib_key,
+                sorted((r.path, r.kind, r.id) for r in self.catalogue.all_records()),
+                sorted((key, sorted(pages)) for key, pages in self.catalogue.docs_citations.items()))
+
     def on_nav(self, nav, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         """Record pages stay out of the navigation, but each gets the tab of the list it belongs to: its page's
         parent is that list's place in the navigation (MkDocs marks a page's parents active while it renders)."""
@@ -244,7 +273,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             file, home = files.get_file_from_path(path), in_nav.get(place.home)
             if file is not None and file.page is not None and home is not None and file.page not in nav.pages:
                 file.page.parent = home.parent or home
-        self.incremental.mark(files, self.generated, self.places, self.edit_urls, config)
+        self.incremental.mark(files, self.generated, self.places, self.edit_urls, config, not self.preview.partial)
         if self.one_off:
             freeze_long_lived()
         return nav
@@ -274,6 +303,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if file.page is not None:
                 _escape_meta(file.page)
         self.incremental.restore(files)
+        if self.incremental.active:  # the theme's templates are compiled once per serve session, not per build
+            env.bytecode_cache = self.preview.templates
         return env
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
@@ -313,7 +344,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         unfreeze()
         if self.files is not None:
             self.incremental.finish(config, self.files)
-            self.related.start()
+            if self.incremental.active:
+                log.info(self.preview.finished())
+            if self.incremental.active and self.preview.pending:  # the pages that list the edited records:
+                request_rebuild(self.related.server)  # at once, in a full build; the similar lists after it
+            else:
+                self.related.start()
         if self.config.offline_edition:
             try:
                 path = build_zip(config.config_file_path, config.site_dir)
@@ -324,6 +360,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_build_error(self, error: Exception) -> None:
         unfreeze()
         self.incremental.failed()
+        self.preview.failed()
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         self.related.server = server
