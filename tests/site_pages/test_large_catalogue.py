@@ -91,3 +91,11 @@ def test_the_list_of_practices_is_paged_with_links_between_pages(seed, monkeypat
     listed = [m for p in ["practices/index.md", *paged] for m in re.findall(r"^\| \[[^\]]*\]\(([a-z0-9-]+)\.md\)",
                                                                                pages[p], re.M)]
     assert sorted(listed) == sorted(seed.practices)
+
+
+@pytest.mark.parametrize("value", ["", "many", "-3", "²", "1.5"])
+def test_a_threshold_that_is_not_a_whole_number_is_ignored(monkeypatch, value):
+    from reskb.site import scale
+
+    monkeypatch.setenv(ENV, value)
+    assert scale.large_above() == scale.LARGE_ABOVE

@@ -30,7 +30,7 @@ ENV = "RESKB_LARGE_CATALOGUE_ABOVE"
 
 def large_above() -> int:
     value = os.environ.get(ENV, "").strip()
-    return int(value) if value.isdigit() else LARGE_ABOVE
+    return int(value) if value.isdecimal() else LARGE_ABOVE  # not isdigit: int("²") fails
 
 
 def is_large(practices: int) -> bool:
