@@ -176,3 +176,16 @@ def test_not_a_catalogue(tmp_path, validate):
 def test_real_catalogue_is_valid(validate):
     code, out, _ = validate(Path(__file__).resolve().parents[2])
     assert code == 0, "\n".join(out)
+
+
+@pytest.mark.parametrize("folder", ["practices", "topics"])
+def test_the_id_index_is_refused_it_is_the_list_pages_address(catalogue, validate, folder):
+    """A record with id `index` would be generated at <folder>/index.md, silently taking the place of the list."""
+    first = sorted((catalogue / folder).glob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8").replace(f"id: {first.stem}\n", "id: index\n", 1)
+    first.unlink()
+    (catalogue / folder / "index.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = validate(catalogue)
+    assert code == 1
+    assert any(line.startswith(f"{folder}/index.yaml:1: id: the id 'index' is the address of the list of ")
+               for line in out), out

@@ -242,6 +242,9 @@ def _add_record(catalogue: Catalogue, record: Record, path: Path, problems: list
     if record.id != path.stem:
         problems.append(Problem(record.path, line, "id", f"the id '{record.id}' differs from the file name "
                                 f"'{path.name}'", f"rename the file to {record.id}.yaml, or set id: {path.stem}"))
+    if record.id == "index":  # its page would be <folder>/index.md, in the place of the folder's list
+        problems.append(Problem(record.path, line, "id", f"the id 'index' is the address of the list of "
+                                f"{FOLDERS[record.kind]}", "choose another id (and file name), e.g. from the title"))
     if record.id in same_kind:
         other = same_kind[record.id]
         problems.append(Problem(record.path, line, "id", f"the id '{record.id}' is already used by {other.path}",
