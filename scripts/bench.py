@@ -264,7 +264,7 @@ def growth_table(rows: list[dict]) -> list[str]:
     lines = [rule, "", head, "|---|" + "---|" * (len(larger) + 1)]
     for figure in FIGURES:
         base_value = base.get(figure.name)
-        if base_value is None:
+        if base_value is None or figure.name.endswith("_ratio"):  # a ratio of two costs is not a cost per practice
             continue
         cells, verdicts = [], []
         for size in larger:

@@ -64,6 +64,14 @@ def test_growth_table_flags_superlinear_figures_and_stopped_ones(bench):
     assert "not met" in lines["preview: serve rebuild after one YAML edit (s)"]
 
 
+def test_growth_table_leaves_out_ratios_which_are_not_costs_per_practice(bench):
+    rows = [{"practices": 1000, "build_s": 10.0, "build_ratio": 1.5, "build_cpu_ratio": 1.4},
+            {"practices": 5000, "build_s": 50.0, "build_ratio": 1.5, "build_cpu_ratio": 1.4}]
+    table = "\n".join(bench.growth_table(rows))
+    assert "| build (s) | 1.00 | met |" in table
+    assert "build / plain" not in table
+
+
 def test_size_table_prints_target_and_verdict(bench):
     table = "\n".join(bench.size_table({"practices": 5000, "validate_cold_s": 3.5, "build_ratio": 1.2,
                                         "stopped": {"serve_rebuild_s": 900}}))
