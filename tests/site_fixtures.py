@@ -4,6 +4,7 @@ which would build the site twice and start Playwright twice (the second start fa
 
 import functools
 import http.server
+import json
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -86,3 +87,17 @@ def _page(browser, server, viewport):
     page.route("**/*", route)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def practices(real_site):
+    """Every practice as the built site's data/practices.json lists it: the finder's tests compute what they
+    expect from it, never from fixed numbers."""
+    return json.loads((real_site / "data" / "practices.json").read_text(encoding="utf-8"))
+
+
+def finder_row_ids(tab) -> list[str]:
+    """The ids of the practices the finder's table shows, top to bottom."""
+    return tab.eval_on_selector_all(
+        "article table tbody tr:not([hidden]) td:nth-child(2) a",
+        "links => links.map(a => a.pathname.split('/').filter(Boolean).pop())")

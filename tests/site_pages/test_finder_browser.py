@@ -2,25 +2,14 @@
 the address, and a shared address reproduces the view; practices can be selected for comparison; everything works
 from the keyboard. Expected numbers are computed from the site's own data (data/practices.json), never fixed."""
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from site_fixtures import ARTIFACTS
+from site_fixtures import finder_row_ids as visible_ids
 
 pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def practices(real_site):
-    return json.loads((real_site / "data" / "practices.json").read_text(encoding="utf-8"))
-
-
-def visible_ids(tab):
-    return tab.eval_on_selector_all(
-        "article table tbody tr:not([hidden]) td:nth-child(2) a",
-        "links => links.map(a => a.pathname.split('/').filter(Boolean).pop())")
 
 
 def open_finder(tab, base, query=""):

@@ -5,7 +5,6 @@ from the paged list."""
 
 import functools
 import http.server
-import json
 import re
 import threading
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ import pytest
 
 from conftest import REPO
 from site_fixtures import ARTIFACTS, _page
+from site_fixtures import finder_row_ids as listed_ids
 from sitecheck import build_site
 
 pytest.importorskip("playwright.sync_api")
@@ -44,17 +44,6 @@ def large_server(large_site):
 @pytest.fixture
 def large_page(browser, large_server):
     yield from _page(browser, large_server, {"width": 1280, "height": 900})
-
-
-@pytest.fixture(scope="module")
-def practices(real_site):
-    return json.loads((real_site / "data" / "practices.json").read_text(encoding="utf-8"))
-
-
-def listed_ids(tab):
-    return tab.eval_on_selector_all(
-        "article table tbody tr:not([hidden]) td:nth-child(2) a",
-        "links => links.map(a => a.pathname.split('/').filter(Boolean).pop())")
 
 
 def open_finder(tab, base, query=""):
