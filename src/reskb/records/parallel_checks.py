@@ -2,23 +2,23 @@
 nothing cached (the first run, or after an upgrade): each file's checks need no other file.
 
 A worker gets a file's kind, name and bytes (read, and hashed for the cache, by the parent) and sends back
-the cache entry of its results as JSON text (validation_cache.entry_json), which the parent decodes exactly
-as it decodes the cache file (validation_cache.decode_file_result): a run with workers reports what one
-without them does. Nothing is unpickled but the plain strings and lists this module sends itself. Workers
+the cache entry of its results as JSON bytes (validation_cache.entry_json), which the parent decodes exactly
+as it decodes the cache file's entries (validation_cache.decode_file_result): a run with workers reports what
+one without them does. Nothing is unpickled but the plain strings, bytes and lists this module sends itself. Workers
 are forked (Linux), so they start with the code already loaded; elsewhere, or below PARALLEL_FROM files,
 the files are checked in the process itself, where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where workers are started: a run with every file cached needs neither
+    from concurrent.futures import ProcessPoolExecutor
 
 Job = tuple[str, str, str, bytes]  # kind, path, name as shown, bytes
 
@@ -34,14 +34,18 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job], str]) -> Generator[Any, None, None] | None:
-    """The cache entry (`check`'s JSON text, decoded) of each (kind, path, shown, bytes), in order, as the
+def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job], bytes]) -> Generator[bytes, None, None] | None:
+    """The cache entry (`check`'s JSON bytes) of each (kind, path, shown, bytes), in order, as the
     workers finish them (the caller reads the bibliography meanwhile); None when the files are better
     checked in this process (few of them, one core, or no fork). Call it before starting any thread: the
     workers are forked at once."""
     count = workers()
-    if len(files) < PARALLEL_FROM or count < 2 or sys.platform != "linux" or (
-            "fork" not in multiprocessing.get_all_start_methods()):
+    if len(files) < PARALLEL_FROM or count < 2 or sys.platform != "linux":
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     jobs = [(kind, str(path), shown, raw) for kind, path, shown, raw in files]
     try:
@@ -56,7 +60,6 @@ def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job]
     return _entries(pool, results)
 
 
-def _entries(pool: ProcessPoolExecutor, results: Iterator[str]) -> Generator[Any, None, None]:
+def _entries(pool: ProcessPoolExecutor, results: Iterator[bytes]) -> Generator[bytes, None, None]:
     with pool:
-        for text in results:
-            yield json.loads(text)
+        yield from results

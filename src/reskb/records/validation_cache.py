@@ -16,8 +16,11 @@ stand-ins, exactly as in a fresh run.
 The cache is data, never code: JSON, read only when the file is this user's own regular file, checked
 against a digest of its contents, the format and the code version, and every entry checked for shape
 before use. Anything else (garbage, a truncated file, another version, an entry of the wrong shape) is a
-cache miss and the file is checked afresh. Only `reskb validate` reads it: the build checks every file
-itself, so even a forged entry could not let a broken record into the site.
+cache miss and the file is checked afresh. The shapes are checked by msgspec's typed JSON decoder (C code:
+a list of whole numbers holds no `true`, a problem is six values of the right types), each entry only when
+its file is met; an entry kept from the last run is written back as the very bytes read, not re-encoded.
+Only `reskb validate` reads it: the build checks every file itself, so even a forged entry could not let a
+broken record into the site.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ import time
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
 import yaml
 
 from ..cache_dir import UnsafeCache, catalogue_cache, check_cache_folder
@@ -55,13 +58,13 @@ from .validate import (
     standin_record,
 )
 
-FORMAT = 3
+FORMAT = 4
 CACHE_NAME = "validate"
 RESULTS_FILE = "results.json"
 MAX_CACHE_BYTES = 512_000_000
 #: libraries whose version changes what a check reports
 _LIBRARIES = ("PyYAML", "jsonschema", "jsonschema-rs", "referencing", "pycountry", "pybtex", "pypandoc",
-              "pypandoc-binary")
+              "pypandoc-binary", "msgspec")
 
 
 def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
@@ -85,7 +88,8 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
         cache.save()
     finally:
         if collecting:
-            gc.enable()
+            gc.freeze()  # the run's objects to the permanent generation: else the collector's first pass after
+            gc.enable()  # this walks every one of them (a tenth of a run); they are still freed when unused
     return checked, ""
 
 
@@ -93,11 +97,9 @@ def code_version() -> str:
     """A hash of what the checks' results depend on besides the files: this package's code and schemas, the
     libraries' versions, Python's, and the pandoc program that reads BibTeX."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version} {yaml.__with_libyaml__}".encode())
+    versions = library_versions()
     for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)};".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none;".encode())
+        digest.update(f"{name}={versions.get(_normal(name), 'none')};".encode())
     package = Path(__file__).resolve().parent.parent  # the whole reskb package
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
         if "assets" not in path.relative_to(package).parts:
@@ -110,19 +112,45 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def library_versions() -> dict[str, str]:
+    """The version of each library of _LIBRARIES that is installed, from the name of its metadata folder
+    (`name-version.dist-info`, the first on sys.path, as importlib.metadata finds it; importing that would
+    cost a warm run a twentieth of a second)."""
+    wanted = {_normal(name) for name in _LIBRARIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            if entry.endswith(".dist-info"):
+                name, _, version = entry[: -len(".dist-info")].partition("-")
+                if _normal(name) in wanted:
+                    found.setdefault(_normal(name), version)
+    return found
+
+
 #: a file's stat (kind, size, mtime_ns, inode, device, ctime_ns) stands for its bytes only when its last change
 #: (mtime and ctime) lies this long before the moment it was taken: a file written again within the same
 #: clock tick as the stat it was read with would otherwise keep a stale entry (git's "racily clean" files)
 SETTLED_NS = 2_000_000_000
 
 
-def stat_key(kind: str, path: Path) -> list[Any] | None:
+StatKey = tuple[str, int, int, int, int, int]
+
+
+def stat_key(kind: str, path: Path) -> StatKey | None:
     """What a file's stat says of its bytes, when it is settled (see SETTLED_NS); None otherwise."""
     now = time.time_ns()
     info = os.stat(path, follow_symlinks=False)
     if max(info.st_mtime_ns, info.st_ctime_ns) > now - SETTLED_NS:
         return None
-    return [kind, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns]
+    return (kind, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns)
 
 
 @dataclass
@@ -130,10 +158,10 @@ class _Seen:
     """One record file as this run found it: the key of its name and bytes, its stat key, its bytes when read."""
 
     key: str
-    stat: list[Any] | None
+    stat: StatKey | None
     raw: bytes | None = None
     queued: bool = False  # given to the worker processes
-    entry: Any = None  # their entry for it
+    entry: bytes | None = None  # their entry for it (JSON; b"" when they could not encode it)
 
 
 class ResultCache:
@@ -147,8 +175,8 @@ class ResultCache:
         self.path = path
         self.code = code_version()
         self.old_files, self.old_bibliography, self.old_stats = _read(path, self.code)
-        self.files: dict[str, Any] = {}  # the entries this run used or made: the next file holds only these
-        self.stats: dict[str, list[Any]] = {}  # shown name -> [*stat key, entry key], for settled files
+        self.files: dict[str, msgspec.Raw] = {}  # the entries this run used or made (JSON): the next file's
+        self.stats: dict[str, tuple[Any, ...]] = {}  # shown name -> (*stat key, entry key), for settled files
         self.bibliography: dict[str, Any] = {}
         self.seen: dict[tuple[str, str], _Seen] = {}  # (kind, shown) -> the file, from prepare()
         self.fresh: Generator[Any, None, None] | None = None  # the workers' entries, in the order of `pending`
@@ -203,9 +231,9 @@ class ResultCache:
         if seen is None:  # not met by prepare(): read as it is now
             raw = path.read_bytes()
             seen = _Seen(file_key(kind, shown, raw), None, raw)
-        entry = self.old_files.get(seen.key)
+        entry: Any = self.old_files.get(seen.key)
         result = decode_file_result(entry, kind, path, shown) if entry is not None else None
-        if result is None and self._from_workers(seen) is not None:
+        if result is None and self._from_workers(seen):
             entry = seen.entry
             result = decode_file_result(entry, kind, path, shown)
             self.changed = True
@@ -214,11 +242,13 @@ class ResultCache:
             if seen.raw is None:  # its entry was unusable: the key must be of the bytes checked now
                 seen = _Seen(file_key(kind, shown, raw), None, raw)
             result = check_record_file(kind, path, shown, raw)
-            entry = encode_file_result(result)
+            entry = _entry_bytes(result)
             self.changed = True
-        self.files[seen.key] = entry
+            if not entry:  # a value JSON cannot hold faithfully (NaN, a lone surrogate): not kept
+                return result
+        self.files[seen.key] = entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry)
         if seen.stat is not None:
-            self.stats[shown] = [*seen.stat, seen.key]
+            self.stats[shown] = (*seen.stat, seen.key)
             self.changed |= self.old_stats.get(shown) != self.stats[shown]
         return result
 
@@ -238,8 +268,11 @@ class ResultCache:
         """Write the entries used in this run, when any changed (atomically; a failure leaves no cache)."""
         if not self.changed and len(self.files) == len(self.old_files):
             return
-        body = json.dumps({"format": FORMAT, "code": self.code, "files": self.files, "stats": self.stats,
-                           "bibliography": self.bibliography}, ensure_ascii=True, separators=(",", ":")).encode()
+        try:  # the entries are msgspec.Raw: their bytes are copied, not encoded again
+            body = msgspec.json.encode({"format": FORMAT, "code": self.code, "files": self.files,
+                                        "stats": self.stats, "bibliography": self.bibliography})
+        except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
+            return
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -261,10 +294,23 @@ def _bibliography_key(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path, code: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[Any]]]:
+class _CacheFile(msgspec.Struct):
+    """The cache file's shape; each file's entry is checked (decoded) only when its file is met."""
+
+    format: int
+    code: str
+    files: dict[str, msgspec.Raw]
+    stats: dict[str, tuple[str, int, int, int, int, int, str]]
+    bibliography: dict[str, Any]
+
+
+_FILE_DECODER = msgspec.json.Decoder(_CacheFile)
+
+
+def _read(path: Path, code: str) -> tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]]]:
     """(file entries, bibliography entry, stat keys) of the cache file; empty when it is missing, not this
     user's own regular file, too large, corrupt, or from another format or code version."""
-    nothing: tuple[dict[str, Any], dict[str, Any], dict[str, list[Any]]] = ({}, {}, {})
+    nothing: tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]]] = ({}, {}, {})
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -279,22 +325,12 @@ def _read(path: Path, code: str) -> tuple[dict[str, Any], dict[str, Any], dict[s
         digest, _, body = raw.partition(b"\n")
         if digest != hashlib.sha256(body).hexdigest().encode():
             return nothing
-        data = json.loads(body)
-    except (OSError, ValueError, RecursionError):
+        data = _FILE_DECODER.decode(body)  # the shape of the whole; each entry's when its file is met
+    except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
         return nothing
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code:
+    if data.format != FORMAT or data.code != code:
         return nothing
-    files, bibliography, stats = data.get("files"), data.get("bibliography"), data.get("stats")
-    return ((files if isinstance(files, dict) else {}), (bibliography if isinstance(bibliography, dict) else {}),
-            _stat_keys(stats))
-
-
-def _stat_keys(value: Any) -> dict[str, list[Any]]:
-    """The stored stat keys that have the shape stat_key() gives them (and the entry key after them)."""
-    if not isinstance(value, dict):
-        return {}
-    return {shown: key for shown, key in value.items() if type(key) is list and len(key) == 7
-            and type(key[0]) is str and all(type(n) is int for n in key[1:6]) and type(key[6]) is str}
+    return data.files, data.bibliography, data.stats
 
 
 # --- entries as JSON -----------------------------------------------------------------------
@@ -331,6 +367,41 @@ def _typed(value: Any, kind: type) -> list[Any]:
     return value
 
 
+_ProblemRow = tuple[str, int, str, str, str, Literal["error", "warning"]]
+
+
+class _StandIn(msgspec.Struct):
+    data: dict[str, Any]
+    pointers: list[tuple[str | int, ...]]
+    lines: list[int]
+    cited: list[str]
+
+
+class _Entry(msgspec.Struct):
+    """A file's entry as encode_file_result writes it (the parts after `standin` only with a stand-in)."""
+
+    unreadable: bool
+    problems: list[_ProblemRow]
+    placeholders: list[_ProblemRow]
+    standin: _StandIn | None = None
+    own_problems: list[_ProblemRow] | None = None
+    citations: tuple[list[str], list[int], list[str]] | None = None
+    locators: list[tuple[str, _ProblemRow]] | None = None
+
+
+_ENTRY_DECODER = msgspec.json.Decoder(_Entry)
+
+
+def _own(rows: list[Any], path: str) -> list[Problem]:
+    """Problems of a decoded entry (their shape already checked), which must all name the file."""
+    if not rows:
+        return []
+    problems = [Problem(*row) for row in rows]
+    if any(p.path != path for p in problems):
+        raise _Malformed  # a file's own problems name that file
+    return problems
+
+
 def encode_file_result(result: FileResult) -> dict[str, Any]:
     entry: dict[str, Any] = {"unreadable": result.unreadable, "problems": [_problem_json(p) for p in result.problems],
                              "placeholders": [_problem_json(p) for p in result.placeholders]}
@@ -344,51 +415,51 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
     return entry
 
 
-def entry_json(job: parallel_checks.Job) -> str:
-    """The entry of a file's fresh results as JSON text (what a worker of parallel_checks sends back)."""
+def _entry_bytes(result: FileResult) -> bytes:
+    """The entry of a file's results as JSON (UTF-8); b"" when JSON cannot hold a value faithfully (NaN or
+    infinity, a lone surrogate): the file is then checked afresh in every run."""
+    try:
+        return json.dumps(encode_file_result(result), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return b""
+
+
+def entry_json(job: parallel_checks.Job) -> bytes:
+    """The entry of a file's fresh results as JSON (what a worker of parallel_checks sends back)."""
     kind, path, shown, raw = job
-    return json.dumps(encode_file_result(check_record_file(kind, Path(path), shown, raw)), ensure_ascii=True,
-                      separators=(",", ":"))
+    return _entry_bytes(check_record_file(kind, Path(path), shown, raw))
 
 
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
-    """The FileResult an entry holds; None when any part of it is not of the shape encode_file_result writes."""
+    """The FileResult an entry (JSON bytes) holds; None when any part of it is not of the shape
+    encode_file_result writes."""
     try:
-        if type(entry) is not dict or type(entry.get("unreadable")) is not bool:
-            raise _Malformed
-        result = FileResult(unreadable=entry["unreadable"], problems=_problems(entry.get("problems"), shown),
-                            placeholders=_problems(entry.get("placeholders"), shown))
-        standin = entry.get("standin")
+        decoded = _ENTRY_DECODER.decode(entry)
+        result = FileResult(unreadable=decoded.unreadable, problems=_own(decoded.problems, shown),
+                            placeholders=_own(decoded.placeholders, shown))
+        standin = decoded.standin
         if standin is None:
             return result
-        if result.unreadable or type(standin) is not dict:
+        own, citations, locators = decoded.own_problems, decoded.citations, decoded.locators
+        if result.unreadable or own is None or citations is None or locators is None:
             raise _Malformed
-        data, cited = standin.get("data"), _typed(standin.get("cited"), str)
-        if not (type(data) is dict and type(data.get("id")) is str
-                and type(data.get("term" if kind == "glossary" else "title")) is str):
+        data = standin.data
+        if not (type(data.get("id")) is str and type(data.get("term" if kind == "glossary" else "title")) is str):
             raise _Malformed
-        pointers, numbers = _typed(standin.get("pointers"), list), _typed(standin.get("lines"), int)
-        if len(pointers) != len(numbers):
+        if len(standin.pointers) != len(standin.lines):
             raise _Malformed
-        try:  # a pointer holding a list or an object is not hashable; any other odd part matches no field
-            lines = dict(zip(map(tuple, pointers), numbers, strict=True))
-        except (TypeError, ValueError):
-            raise _Malformed from None
-        result.standin = standin_record(kind, path, shown, data, lines, cited)
-        result.own_problems = _problems(entry.get("own_problems"), shown)
-        citations = entry.get("citations")
-        if type(citations) is not list or len(citations) != 3:
-            raise _Malformed
-        keys, at, fields = _typed(citations[0], str), _typed(citations[1], int), _typed(citations[2], str)
+        result.standin = standin_record(kind, path, shown, data, dict(zip(standin.pointers, standin.lines, strict=True)),
+                                        standin.cited)
+        result.own_problems = _own(own, shown)
+        keys, at, fields = citations
         if not len(keys) == len(at) == len(fields):
             raise _Malformed
         result.citations = list(zip(keys, at, fields, strict=True))
-        for item in _typed(entry.get("locators"), list):
-            if not (len(item) == 2 and type(item[0]) is str):
-                raise _Malformed
-            result.locators.append((item[0], _problems([item[1]], shown)[0]))
+        located = _own([problem for _, problem in locators], shown)
+        result.locators = [(key, problem) for (key, _), problem in zip(locators, located, strict=True)]
         return result
-    except _Malformed:
+    except (_Malformed, msgspec.MsgspecError, TypeError, ValueError):
         return None
 
 
