@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: a citation key as pandoc reads it: a letter, digit or `_`, then letters, digits, `_` and punctuation
 #: (:.#$%&-+?<>~/) that is followed by a letter or digit (`::` and `//` allowed)
@@ -89,31 +90,41 @@ def cited_keys(markdown: str) -> list[str]:
 
 def citation_lines(markdown: str) -> list[tuple[str, int]]:
     """(key, 1-based line within the text) of every citation outside code, for error messages."""
-    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
     found: list[tuple[str, int]] = []
-    last = 0
-    for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
-        part = markdown[last:start]
-        for match in _BRACKET.finditer(part):
-            line = bisect.bisect_right(newlines, last + match.start()) + 1
-            found.extend((c.key, line) for c in parse_group(match.group("body")))
-        blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part)
-        found += [(m.group("key"), bisect.bisect_right(newlines, last + m.start()) + 1) for m in _NARRATIVE.finditer(blanked)]
-        last = end
+    for brackets, narratives in _scan(markdown):
+        found += [(key, line) for key, _, line in brackets]
+        found += narratives
     return found
 
 
 def citations_with_lines(markdown: str) -> list[tuple[str, str, int]]:
     """(key, locator, 1-based line within the text) of every bracketed citation outside code."""
+    return [citation for brackets, _ in _scan(markdown) for citation in brackets]
+
+
+@lru_cache(maxsize=256)
+def _scan(markdown: str) -> tuple[tuple[tuple[tuple[str, str, int], ...], tuple[tuple[str, int], ...]], ...]:
+    """For each stretch of the text outside code: its bracketed citations (key, locator, line) and its
+    narrative ones (key, line). Kept for the last texts seen: validation reads each text's citations twice
+    (the keys cited, and the locators against `references:`)."""
     newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
-    found: list[tuple[str, str, int]] = []
+    parts = []
     last = 0
     for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
-        for match in _BRACKET.finditer(markdown[last:start]):
-            line = bisect.bisect_right(newlines, last + match.start()) + 1
-            found.extend((c.key, c.locator, line) for c in parse_group(match.group("body")))
+        part = markdown[last:start]
+        brackets: list[tuple[str, str, int]] = []
+        narratives: tuple[tuple[str, int], ...] = ()
+        if "@" in part:  # both kinds need one (a plain `in`: the patterns' scans cost more)
+            for match in _BRACKET.finditer(part):
+                line = bisect.bisect_right(newlines, last + match.start()) + 1
+                brackets.extend((c.key, c.locator, line) for c in parse_group(match.group("body")))
+            blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part) if brackets or "[" in part else part
+            if "@" in blanked:
+                narratives = tuple((m.group("key"), bisect.bisect_right(newlines, last + m.start()) + 1)
+                                   for m in _NARRATIVE.finditer(blanked))
+        parts.append((tuple(brackets), narratives))
         last = end
-    return found
+    return tuple(parts)
 
 
 def iter_groups(markdown: str):

@@ -181,12 +181,21 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
                            f"(first on line {doc.lines[child]})",
                            "keep one of them: YAML would otherwise silently drop the first", dotted(child))
             doc.lines[child] = key_line
-            result[key] = _build(value_node, child, doc, loader, fail, seen)
+            value = _text(value_node, child, doc, seen)
+            result[key] = _build(value_node, child, doc, loader, fail, seen) if value is None else value
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag")
-        return [_build(item, (*pointer, i), doc, loader, fail, seen) for i, item in enumerate(node.value)]
+        items = []
+        for i, item in enumerate(node.value):
+            child = (*pointer, i)
+            if (value := _text(item, child, doc, seen)) is None:
+                value = _build(item, child, doc, loader, fail, seen)
+            else:
+                doc.lines.setdefault(child, item.start_mark.line + 1)
+            items.append(value)
+        return items
     if node.tag not in _SAFE_TAGS:
         raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag; quote text instead",
                    dotted(pointer))
@@ -198,6 +207,18 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
         raise fail(line, f"cannot read this value: {exc}", "quote it to keep it as text", dotted(pointer)) from None
+
+
+def _text(node: yaml.Node, pointer: Pointer, doc: Document, seen: set[int]) -> str | None:
+    """The text of a plain string node, as _build would give it (without its call: most values are such
+    texts); None for any other node, which _build then reads (and reports)."""
+    if type(node) is not yaml.ScalarNode or node.tag != "tag:yaml.org,2002:str" or id(node) in seen or (
+            len(pointer) > MAX_DEPTH):
+        return None
+    seen.add(id(node))
+    if node.style == "|":
+        doc.text_starts[pointer] = node.start_mark.line + 2
+    return node.value
 
 
 def _kind(value: Any) -> str:

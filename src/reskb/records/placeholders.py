@@ -50,11 +50,11 @@ def _hint(kind: str, pointer: Pointer) -> str:
     return f"replace it: {first}." if first else "replace it with the value, or delete the line if the field is optional"
 
 
-def placeholder_problems(record: Record) -> list[Problem]:
-    """One error for every value that still holds the marker."""
+def placeholder_problems(record: Record, values: list[tuple[Pointer, Any]] | None = None) -> list[Problem]:
+    """One error for every value that still holds the marker (`values`: leaves(record.data), when walked)."""
     return [Problem(record.path, record.doc.line_of(pointer), dotted(pointer),
                     f"still holds the placeholder {MARKER} from the template", _hint(record.kind, pointer))
-            for pointer, value in leaves(record.data) if is_placeholder(value)]
+            for pointer, value in (leaves(record.data) if values is None else values) if is_placeholder(value)]
 
 
 def mask(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:

@@ -164,13 +164,15 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
     except LoadError as exc:
         return FileResult(unreadable=True, problems=[exc.problem])
     record = Record(kind, doc, shown)
-    result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record), record=record)
+    values = list(leaves(doc.data))  # every value, walked once for the two checks that read them all
+    result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record, values),
+                        record=record)
     if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
         result.citations = citation_uses(record)
         # Record.cited, from the same reading of the text: the keys of `references:`, then those of the text
         record.__dict__["cited"] = list(dict.fromkeys(key for key, _, _ in result.citations))
         result.standin = standin(record)
-        result.own_problems = list(_own_problems(record))
+        result.own_problems = list(_own_problems(record, values))
         result.locators = list(uncovered_locators(record))
     return result
 
@@ -197,10 +199,10 @@ def standin_record(kind: str, path: Path, shown: str, data: dict[str, Any], line
     return record
 
 
-def _own_problems(record: Record) -> Iterator[Problem]:
-    """Checks of a record's own values (its Markdown, links, places, years)."""
+def _own_problems(record: Record, values: list[tuple[Pointer, Any]] | None = None) -> Iterator[Problem]:
+    """Checks of a record's own values (its Markdown, links, places, years); `values`: leaves(record.data)."""
     yield from curation.check(record)
-    yield from _check_text(record)
+    yield from _check_text(record, values)
     yield from _check_markdown(record)
     if record.kind in ("practice", "evaluation"):
         yield from _check_places(record)
@@ -483,9 +485,9 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
                               "add the work to a .bib file in bibliography/, or write \\@ for a plain @")
 
 
-def _check_text(record: Record) -> Iterator[Problem]:
+def _check_text(record: Record, values: list[tuple[Pointer, Any]] | None = None) -> Iterator[Problem]:
     """No raw HTML anywhere, no invisible control characters, links only to http(s) and mailto."""
-    for pointer, text in leaves(record.data):
+    for pointer, text in leaves(record.data) if values is None else values:
         if not isinstance(text, str):
             continue
         tag_match = _TAG.search(text) if "<" in text else None  # `in` first: most texts hold none, at C speed

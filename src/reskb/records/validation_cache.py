@@ -32,7 +32,6 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Generator
@@ -273,6 +272,8 @@ class ResultCache:
                                         "stats": self.stats, "bibliography": self.bibliography})
         except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
             return
+        import tempfile  # here: importing it (and random with it) costs a run that writes nothing
+
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
