@@ -1,0 +1,136 @@
+"""The cache file's entries, one per record file: each is checked when its file is met, so a lying or broken
+entry costs only its own file; an entry kept from the last run is written back as the bytes it was read as;
+a value JSON cannot hold faithfully (NaN, infinity; YAML refuses lone surrogates itself) is never cached: its
+file is checked afresh in every run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+import pytest
+from test_validation_cache import rewrite
+
+from conftest import edit
+from reskb.cache_dir import catalogue_cache
+from reskb.records import parallel_checks, validation_cache
+from reskb.records.validate import load_catalogue
+
+HESSEN = "practices/hessen-case-meetings.yaml"
+
+
+def results_file(root: Path) -> Path:
+    return catalogue_cache(root, validation_cache.CACHE_NAME) / validation_cache.RESULTS_FILE
+
+
+def cached(root: Path) -> list:
+    checked, not_cached = validation_cache.validate(root)
+    assert not_cached == ""
+    return checked.problems
+
+
+def fresh(root: Path) -> list:
+    return validation_cache.validate(root, use_cache=False)[0].problems
+
+
+def entries(root: Path) -> dict[str, bytes]:
+    """The raw JSON of each entry of the cache file, by entry key."""
+    body = results_file(root).read_bytes().partition(b"\n")[2]
+    files = msgspec.json.decode(body, type=dict[str, msgspec.Raw])["files"]
+    return {key: bytes(raw) for key, raw in msgspec.json.decode(files, type=dict[str, msgspec.Raw]).items()}
+
+
+def key_of(root: Path, shown: str) -> str:
+    kind = next(k for k, folder in validation_cache.FOLDERS.items() if shown.startswith(folder + "/"))
+    return validation_cache.file_key(kind, shown, (root / shown).read_bytes())
+
+
+@pytest.fixture
+def fresh_checks(monkeypatch) -> list[str]:
+    checked: list[str] = []
+    original = validation_cache.check_record_file
+
+    def spy(kind, path, shown, raw=None):  # noqa: ANN001, ANN202
+        checked.append(shown)
+        return original(kind, path, shown, raw)
+
+    monkeypatch.setattr(validation_cache, "check_record_file", spy)
+    return checked
+
+
+LIES = {
+    "text": "not an entry",
+    "number": 7,
+    "list": [[[]]],
+    "a problem of five values": {"unreadable": False, "problems": [[HESSEN, 1, "", "m", ""]], "placeholders": []},
+    "a line of true": {"unreadable": False, "problems": [[HESSEN, True, "", "m", "", "error"]], "placeholders": []},
+    "a severity of its own": {"unreadable": False, "problems": [[HESSEN, 1, "", "m", "", "fatal"]],
+                              "placeholders": []},
+    "unreadable with a stand-in": None,  # filled from the real entry below
+    "deeply nested": {"unreadable": False, "problems": [], "placeholders": [], "standin": {
+        "data": {"id": "x", "title": "t", "deep": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},
+        "pointers": [], "lines": [1], "cited": []}},
+}
+
+
+@pytest.mark.parametrize("lie", list(LIES))
+def test_a_lying_entry_costs_only_its_own_file(catalogue, lie, fresh_checks):
+    edit(catalogue / HESSEN, "lead_actor: state", "lead_actor: states")
+    expected = cached(catalogue)
+    assert expected == fresh(catalogue) == load_catalogue(catalogue)[1]
+    key = key_of(catalogue, HESSEN)
+
+    def change(data: dict) -> None:
+        entry = data["files"][key]
+        data["files"][key] = {**entry, "unreadable": True} if LIES[lie] is None else LIES[lie]
+
+    rewrite(results_file(catalogue), change)
+    fresh_checks.clear()
+    assert cached(catalogue) == expected
+    assert fresh_checks == [HESSEN]  # every other file from its entry
+    fresh_checks.clear()
+    assert cached(catalogue) == expected and fresh_checks == []  # the entry written back is sound
+
+
+def test_kept_entries_are_written_back_as_they_were_read(catalogue):
+    cached(catalogue)
+    before = entries(catalogue)
+    edit(catalogue / HESSEN, "lead_actor: state", "lead_actor: states")
+    after_edit = cached(catalogue)
+    after = entries(catalogue)
+    changed = key_of(catalogue, HESSEN)
+    assert changed in after and changed not in before
+    assert {k: v for k, v in after.items() if k != changed} == {k: v for k, v in before.items() if k in after}
+    assert after_edit == fresh(catalogue)
+
+
+VALUES = {
+    "NaN": ("last_reviewed: 2026-01-15", "last_reviewed: .nan"),
+    "infinity": ("last_reviewed: 2026-01-15", "last_reviewed: -.inf"),
+}
+
+
+@pytest.mark.parametrize("value", list(VALUES))
+def test_a_value_json_cannot_hold_is_never_cached(catalogue, value, fresh_checks):
+    text = (catalogue / HESSEN).read_text(encoding="utf-8")
+    old, new = VALUES[value]
+    if old not in text:
+        pytest.fail(f"{old!r} not in the fixture: update this test")
+    edit(catalogue / HESSEN, old, new)
+    first = cached(catalogue)
+    assert first == fresh(catalogue)
+    assert results_file(catalogue).is_file()  # the other files' entries were kept
+    for _ in range(2):
+        fresh_checks.clear()
+        assert cached(catalogue) == first
+        assert fresh_checks == [HESSEN]
+
+
+@pytest.mark.skipif(parallel_checks.workers() < 2 or os.name != "posix", reason="needs two cores and fork")
+def test_workers_leave_a_value_json_cannot_hold_to_the_process(catalogue, monkeypatch, fresh_checks):
+    monkeypatch.setattr(parallel_checks, "PARALLEL_FROM", 1)
+    edit(catalogue / HESSEN, "last_reviewed: 2026-01-15", "last_reviewed: .nan")
+    problems = cached(catalogue)
+    assert fresh_checks == [HESSEN]  # the workers could not send its entry: checked here
+    assert problems == fresh(catalogue) == load_catalogue(catalogue)[1]
