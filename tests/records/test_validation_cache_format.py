@@ -134,3 +134,23 @@ def test_workers_leave_a_value_json_cannot_hold_to_the_process(catalogue, monkey
     problems = cached(catalogue)
     assert fresh_checks == [HESSEN]  # the workers could not send its entry: checked here
     assert problems == fresh(catalogue) == load_catalogue(catalogue)[1]
+
+
+@pytest.mark.skipif(parallel_checks.workers() < 2 or os.name != "posix", reason="needs two cores and fork")
+def test_with_nothing_cached_the_workers_read_and_hash_the_files(catalogue, monkeypatch, fresh_checks):
+    monkeypatch.setattr(parallel_checks, "PARALLEL_FROM", 1)
+    hashed: list[str] = []
+    original = validation_cache.file_key
+
+    def spy(kind: str, shown: str, raw: bytes) -> str:
+        hashed.append(shown)  # in this process only: a forked worker appends to its own copy
+        return original(kind, shown, raw)
+
+    monkeypatch.setattr(validation_cache, "file_key", spy)
+    problems = cached(catalogue)
+    assert hashed == [] and fresh_checks == []  # neither read, hashed nor checked in this process
+    assert problems == fresh(catalogue) == load_catalogue(catalogue)[1]
+    fresh_checks.clear()
+    assert cached(catalogue) == problems
+    assert fresh_checks == []  # the keys the workers sent are those of the files' bytes: every entry is found
+    assert sorted(hashed) == sorted(f"{p.parent.name}/{p.name}" for p in catalogue.glob("*/*.yaml"))

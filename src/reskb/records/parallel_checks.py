@@ -1,8 +1,9 @@
 """Many record files checked at once in worker processes, for `reskb validate` on a large catalogue with
 nothing cached (the first run, or after an upgrade): each file's checks need no other file.
 
-A worker gets a file's kind, name and bytes (read, and hashed for the cache, by the parent) and sends back
-the cache entry of its results as JSON bytes (validation_cache.entry_json), which the parent decodes exactly
+A worker gets a file's kind, name and bytes (read, and hashed for the cache, by the parent; or no bytes, when
+nothing is cached: it reads and hashes them itself) and sends back the key of the bytes it checked and the
+cache entry of its results as JSON bytes (validation_cache.entry_json), which the parent decodes exactly
 as it decodes the cache file's entries (validation_cache.decode_file_result): a run with workers reports what
 one without them does. Nothing is unpickled but the plain strings, bytes and lists this module sends itself. Workers
 are forked (Linux), so they start with the code already loaded; elsewhere, or below PARALLEL_FROM files,
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where workers are started: a run with every file cached needs neither
     from concurrent.futures import ProcessPoolExecutor
 
-Job = tuple[str, str, str, bytes]  # kind, path, name as shown, bytes
+Job = tuple[str, str, str, bytes | None]  # kind, path, name as shown, bytes (None: the worker reads them)
 
 #: fewer files than this are checked in the process itself
 PARALLEL_FROM = 400
@@ -34,8 +35,9 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job], bytes]) -> Generator[bytes, None, None] | None:
-    """The cache entry (`check`'s JSON bytes) of each (kind, path, shown, bytes), in order, as the
+def check_files(files: list[tuple[str, Path, str, bytes | None]],
+                check: Callable[[Job], tuple[str, bytes]]) -> Generator[tuple[str, bytes], None, None] | None:
+    """`check`'s (key, cache entry as JSON) of each (kind, path, shown, bytes or None), in order, as the
     workers finish them (the caller reads the bibliography meanwhile); None when the files are better
     checked in this process (few of them, one core, or no fork). Call it before starting any thread: the
     workers are forked at once."""
@@ -60,6 +62,6 @@ def check_files(files: list[tuple[str, Path, str, bytes]], check: Callable[[Job]
     return _entries(pool, results)
 
 
-def _entries(pool: ProcessPoolExecutor, results: Iterator[bytes]) -> Generator[bytes, None, None]:
+def _entries(pool: ProcessPoolExecutor, results: Iterator[tuple[str, bytes]]) -> Generator[tuple[str, bytes], None, None]:
     with pool:
         yield from results

@@ -156,7 +156,7 @@ def stat_key(kind: str, path: Path) -> StatKey | None:
 class _Seen:
     """One record file as this run found it: the key of its name and bytes, its stat key, its bytes when read."""
 
-    key: str
+    key: str | None  # None until the bytes are read (by a worker, when nothing is cached)
     stat: StatKey | None
     raw: bytes | None = None
     queued: bool = False  # given to the worker processes
@@ -184,18 +184,30 @@ class ResultCache:
 
     def prepare(self, root: Path) -> None:
         """Find each record file's key (from its stat when that is unchanged), and check the files no entry
-        covers in worker processes when there are many (parallel_checks)."""
-        misses: list[tuple[str, Path, str, bytes]] = []
+        covers in worker processes when there are many (parallel_checks). With no entries at all (the first
+        run, another code version) every file is a miss whatever its bytes: the workers read and hash them,
+        so that they start at once."""
+        misses: list[tuple[str, Path, str, bytes | None]] = []
+        unread = not self.old_files
         for kind in KINDS:
             for path, shown in _files(root / FOLDERS[kind], ".yaml", root, []):  # the problems: check_catalogue's
                 try:
-                    seen = self._identify(kind, path, shown)
+                    seen = self._identify(kind, path, shown, read=not unread)
                 except OSError:
                     continue  # check_file meets it again and reads it as before
                 self.seen[(kind, shown)] = seen
-                if seen.key not in self.old_files and seen.raw is not None:
+                if seen.key is None or (seen.key not in self.old_files and seen.raw is not None):
                     misses.append((kind, path, shown, seen.raw))
         self.fresh = parallel_checks.check_files(misses, entry_json)
+        if self.fresh is None and unread:  # checked in this process after all: read and hashed here
+            for kind, path, shown, _ in misses:
+                seen = self.seen[(kind, shown)]
+                try:
+                    seen.raw = path.read_bytes()  # after its stat was taken, as in _identify
+                except OSError:
+                    del self.seen[(kind, shown)]
+                    continue
+                seen.key = file_key(kind, shown, seen.raw)
         if self.fresh is not None:
             self.pending = deque(self.seen[(kind, shown)] for kind, _, shown, _ in misses)
             for seen in self.pending:
@@ -211,17 +223,22 @@ class ResultCache:
         """The workers' entry for the file (waiting for it), None when they were not given it or stopped."""
         try:
             while seen.queued and seen.entry is None and self.fresh is not None and self.pending:
-                self.pending.popleft().entry = next(self.fresh)
+                done = self.pending.popleft()
+                key, done.entry = next(self.fresh)
+                if done.key is None and key:  # the key of the bytes the worker read (after the stat was taken)
+                    done.key = key
         except Exception:  # noqa: BLE001 (a worker died, BrokenProcessPool, or a job could not be sent: the files
             self.close()  # left are checked in this process, which gives the same results)
             self.pending = deque()
         return seen.entry
 
-    def _identify(self, kind: str, path: Path, shown: str) -> _Seen:
+    def _identify(self, kind: str, path: Path, shown: str, read: bool = True) -> _Seen:
         stat_now = stat_key(kind, path)  # before the bytes are read: a later write changes it
         stored = self.old_stats.get(shown)
         if stat_now is not None and stored is not None and stored[:-1] == stat_now and stored[-1] in self.old_files:
             return _Seen(stored[-1], stat_now)
+        if not read:
+            return _Seen(None, stat_now)
         raw = path.read_bytes()
         return _Seen(file_key(kind, shown, raw), stat_now, raw)
 
@@ -426,10 +443,16 @@ def _entry_bytes(result: FileResult) -> bytes:
         return b""
 
 
-def entry_json(job: parallel_checks.Job) -> bytes:
-    """The entry of a file's fresh results as JSON (what a worker of parallel_checks sends back)."""
+def entry_json(job: parallel_checks.Job) -> tuple[str, bytes]:
+    """(key, entry as JSON) of a file's fresh results (what a worker of parallel_checks sends back); the file is
+    read here when the job has no bytes; ("", b"") when it cannot be read (the parent then reads it itself)."""
     kind, path, shown, raw = job
-    return _entry_bytes(check_record_file(kind, Path(path), shown, raw))
+    if raw is None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            return "", b""
+    return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, Path(path), shown, raw))
 
 
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
