@@ -82,3 +82,16 @@ def test_byte_order_mark_is_accepted(tmp_path):
 
 def test_oversized_file_is_refused_before_parsing(tmp_path):
     assert "at most 1,000,000 are allowed" in error(tmp_path, "summary: " + "x" * 1_100_000 + "\n")
+
+
+def test_the_values_gathered_while_reading_are_those_of_a_walk(tmp_path):
+    """Document.values (gathered by load_yaml) stands in for leaves(data) in validation: same values, order."""
+    from reskb.records.loader import leaves
+
+    path = tmp_path / "record.yaml"
+    path.write_text("id: x\ntitle: 'T'\nempty: {}\nnone: []\nn: 3\nflag: true\nnothing:\nnested:\n  - a\n"
+                    "  - [1, {b: c, d: [e, {}]}]\n  - f: |\n      line one\n      line two\n"
+                    "date: 2026-01-15\nno: NO\n", encoding="utf-8")
+    doc = load_yaml(path, "record.yaml")
+    assert doc.values == list(leaves(doc.data))
+    assert [pointer for pointer, _ in doc.values][-3:] == [("nested", 2, "f"), ("date",), ("no",)]

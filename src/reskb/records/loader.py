@@ -75,6 +75,9 @@ class Document:
     lines: dict[Pointer, int] = field(default_factory=dict)
     #: first line of the text of literal block scalars (`|`), whose lines map one to one onto the file
     text_starts: dict[Pointer, int] = field(default_factory=dict)
+    #: (pointer, value) of every value that is not a mapping or a list, in the order of leaves(data): gathered
+    #: while the file is read (load_yaml), so that the checks that read them all need no walk of their own
+    values: list[tuple[Pointer, Any]] = field(default_factory=list)
 
     def line_in_text(self, pointer: Pointer, text_line: int) -> int:
         """File line of line `text_line` (1-based) of a text field; the field's line when unknown."""
@@ -202,11 +205,14 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
     if node.style == "|":
         doc.text_starts[pointer] = line + 1
     if node.tag == "tag:yaml.org,2002:str":  # what the constructor would return, without its dispatch
+        doc.values.append((pointer, node.value))
         return node.value
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
         raise fail(line, f"cannot read this value: {exc}", "quote it to keep it as text", dotted(pointer)) from None
+    doc.values.append((pointer, value))
+    return value
 
 
 def _text(node: yaml.Node, pointer: Pointer, doc: Document, seen: set[int]) -> str | None:
@@ -218,6 +224,7 @@ def _text(node: yaml.Node, pointer: Pointer, doc: Document, seen: set[int]) -> s
     seen.add(id(node))
     if node.style == "|":
         doc.text_starts[pointer] = node.start_mark.line + 2
+    doc.values.append((pointer, node.value))
     return node.value
 
 

@@ -164,7 +164,7 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
     except LoadError as exc:
         return FileResult(unreadable=True, problems=[exc.problem])
     record = Record(kind, doc, shown)
-    values = list(leaves(doc.data))  # every value, walked once for the two checks that read them all
+    values = doc.values  # every value, gathered as the file was read: leaves(doc.data), for the checks that read all
     result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record, values),
                         record=record)
     if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
