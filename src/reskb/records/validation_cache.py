@@ -86,9 +86,10 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
             cache.close()
         cache.save()
     finally:
-        if collecting:
-            gc.freeze()  # the run's objects to the permanent generation: else the collector's first pass after
-            gc.enable()  # this walks every one of them (a tenth of a run); they are still freed when unused
+        if collecting:  # the run's objects into the oldest generation (through the permanent one): else the
+            gc.freeze()  # collector's first pass after this walks every one of them as young (a tenth of a run)
+            gc.unfreeze()
+            gc.enable()
     return checked, ""
 
 
