@@ -13,8 +13,12 @@ DATE_FIELDS = ("added", "last_reviewed")
 EARLIEST = date(2000, 1, 1)
 
 
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
 def date_problems(record: Record, today: date | None = None) -> Iterator[Problem]:
-    latest = (today or datetime.now(timezone.utc).date()) + timedelta(days=1)  # a day's grace for time zones
+    latest = (today or today_utc()) + timedelta(days=1)  # a day's grace for time zones
     found: dict[str, date] = {}
     for name in DATE_FIELDS:
         value = record.data.get(name)

@@ -29,7 +29,7 @@ from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, poi
 from .locators import uncovered_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
-from .record_dates import date_problems
+from .record_dates import date_problems, today_utc
 from .schema import schema
 
 if TYPE_CHECKING:  # loaded where first needed: a run whose results are all cached needs none of them
@@ -142,13 +142,14 @@ def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: Bibli
     catalogue.references = bib.references
     catalogue.broken_references = bib.broken
     results = {id(result.standin): result for _, result in files if result.standin is not None}
+    today = today_utc()  # once, not once a record
     for record in catalogue.all_records():
         result = results[id(record)]
         problems += result.own_problems
         problems += list(_check_ids(catalogue, record))
         problems += list(unknown_citations(catalogue, record.path, result.citations))
         problems += [problem for key, problem in result.locators if key in catalogue.references]
-        problems += list(date_problems(record))
+        problems += list(date_problems(record, today))
     problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
     problems += list(check_docs_citations(catalogue, root / "docs"))
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false

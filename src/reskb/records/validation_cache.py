@@ -144,9 +144,10 @@ SETTLED_NS = 2_000_000_000
 StatKey = tuple[str, int, int, int, int, int]
 
 
-def stat_key(kind: str, path: Path) -> StatKey | None:
-    """What a file's stat says of its bytes, when it is settled (see SETTLED_NS); None otherwise."""
-    now = time.time_ns()
+def stat_key(kind: str, path: Path, now: int | None = None) -> StatKey | None:
+    """What a file's stat says of its bytes, when it is settled (see SETTLED_NS) at `now` (time.time_ns(), taken
+    before the stat; by default just before it); None otherwise."""
+    now = time.time_ns() if now is None else now
     info = os.stat(path, follow_symlinks=False)
     if max(info.st_mtime_ns, info.st_ctime_ns) > now - SETTLED_NS:
         return None
@@ -190,10 +191,11 @@ class ResultCache:
         so that they start at once."""
         misses: list[tuple[str, Path, str, bytes | None]] = []
         unread = not self.old_files
+        now = time.time_ns()  # before any stat: a file settled then is settled when its stat is taken
         for kind in KINDS:
             for path, shown in _files(root / FOLDERS[kind], ".yaml", root, []):  # the problems: check_catalogue's
                 try:
-                    seen = self._identify(kind, path, shown, read=not unread)
+                    seen = self._identify(kind, path, shown, now, read=not unread)
                 except OSError:
                     continue  # check_file meets it again and reads it as before
                 self.seen[(kind, shown)] = seen
@@ -233,8 +235,8 @@ class ResultCache:
             self.pending = deque()
         return seen.entry
 
-    def _identify(self, kind: str, path: Path, shown: str, read: bool = True) -> _Seen:
-        stat_now = stat_key(kind, path)  # before the bytes are read: a later write changes it
+    def _identify(self, kind: str, path: Path, shown: str, now: int, read: bool = True) -> _Seen:
+        stat_now = stat_key(kind, path, now)  # before the bytes are read: a later write changes it
         stored = self.old_stats.get(shown)
         if stat_now is not None and stored is not None and stored[:-1] == stat_now and stored[-1] in self.old_files:
             return _Seen(stored[-1], stat_now)
