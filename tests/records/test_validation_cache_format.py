@@ -154,3 +154,30 @@ def test_with_nothing_cached_the_workers_read_and_hash_the_files(catalogue, monk
     assert cached(catalogue) == problems
     assert fresh_checks == []  # the keys the workers sent are those of the files' bytes: every entry is found
     assert sorted(hashed) == sorted(f"{p.parent.name}/{p.name}" for p in catalogue.glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("depth", [100, 960, 970, 975, 980, 985, 990, 995, 20_000])
+def test_a_deeply_nested_entry_is_a_miss_not_a_crash(catalogue, depth):
+    """Whatever the depth (msgspec stops at Python's recursion limit, in the file or in the entry)."""
+    expected = cached(catalogue)
+    path = results_file(catalogue)
+    key = key_of(catalogue, HESSEN)
+    digest, _, body = path.read_bytes().partition(b"\n")
+    data = msgspec.json.decode(body, type=dict[str, msgspec.Raw])
+    files = msgspec.json.decode(data["files"], type=dict[str, msgspec.Raw])
+    files[key] = msgspec.Raw(b'{"unreadable":false,"problems":[],"placeholders":[],"standin":{"data":{"id":"x",'
+                             b'"title":"t","deep":' + b"[" * depth + b"]" * depth + b'},"pointers":[],"lines":[1],'
+                             b'"cited":[]},"own_problems":[],"citations":[[],[],[]],"locators":[]}')
+    data["files"] = msgspec.Raw(msgspec.json.encode(files))
+    body = msgspec.json.encode(data)
+    import hashlib
+
+    path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    assert cached(catalogue) == expected == fresh(catalogue)
+
+
+def test_an_entry_too_deep_to_decode_is_a_miss():
+    raw = (b'{"unreadable":false,"problems":[],"placeholders":[],"standin":{"data":{"id":"x","title":"t","deep":'
+           + b"[" * 100_000 + b"]" * 100_000 + b'},"pointers":[],"lines":[],"cited":[]},"own_problems":[],'
+           b'"citations":[[],[],[]],"locators":[]}')
+    assert validation_cache.decode_file_result(raw, "practice", Path(HESSEN), HESSEN) is None

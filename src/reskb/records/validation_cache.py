@@ -486,7 +486,7 @@ def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileRes
         located = _own([problem for _, problem in locators], shown)
         result.locators = [(key, problem) for (key, _), problem in zip(locators, located, strict=True)]
         return result
-    except (_Malformed, msgspec.MsgspecError, TypeError, ValueError):
+    except (_Malformed, msgspec.MsgspecError, TypeError, ValueError, RecursionError):
         return None
 
 
