@@ -77,6 +77,7 @@ class Document:
     text_starts: dict[Pointer, int] = field(default_factory=dict)
     #: (pointer, value) of every value that is not a mapping or a list, in the order of leaves(data): gathered
     #: while the file is read (load_yaml), so that the checks that read them all need no walk of their own
+    #: (check_record_file empties it when done)
     values: list[tuple[Pointer, Any]] = field(default_factory=list)
 
     def line_in_text(self, pointer: Pointer, text_line: int) -> int:
