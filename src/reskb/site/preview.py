@@ -124,8 +124,8 @@ class LoadMemo:
 
 class CollectorPause:
     """The cyclic garbage collector, paused while a build may show edited pages first: with a large catalogue in
-    memory each of its full passes walks millions of objects (at 5,000 practices they took about a fifth of such
-    a build, profiled), while the build itself leaves little cyclic garbage. It runs again as soon as a build
+    memory each of its full passes walks every object of it (up to about 0.5 s at 5,000 practices on this
+    machine), while a build that makes a few pages leaves little cyclic garbage. It runs again as soon as a build
     turns out to be a full one, after a full or failed build, and in the build that follows one that showed
     edited pages (resumed at its end, the first allocation would start a full pass before the page is served)."""
 
