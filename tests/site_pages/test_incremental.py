@@ -4,6 +4,7 @@ serves must equal, file for file and byte for byte, a clean build of the same ca
 from __future__ import annotations
 
 import filecmp
+import gc
 import os
 import shutil
 import subprocess
@@ -316,4 +317,28 @@ def test_edited_pages_are_current_after_the_first_build_and_every_page_after_the
         clean_build(seed, clean)
         assert differences(served, clean) == [], "after a reference's edit"
     finally:
+        session.close()
+
+
+def test_the_collector_paused_while_edited_pages_are_shown_runs_again_after_every_build_that_follows(seed, tmp_path):
+    """reskb.site.preview.CollectorPause: the build that shows edited pages runs without the cyclic collector, which
+    must be back on after the full build that follows, and after a build that fails."""
+    session = Session(seed, tmp_path / "served")
+    mappa = seed / "practices/uk-mappa.yaml"
+    try:
+        session.rebuild()
+        assert gc.isenabled()
+        edit(mappa, "title: ", "title: Renamed MAPPA, ")
+        session.rebuild()
+        assert session.plugin.preview.pending and not gc.isenabled()  # until the follow-up build
+        session.follow_up()
+        assert gc.isenabled()
+        edit(mappa, "title: ", "title: Again ")
+        session.rebuild()
+        edit(mappa, "countries: [", "countries: [UK, ")
+        with pytest.raises(Abort):
+            session.rebuild()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
         session.close()

@@ -86,6 +86,12 @@ class Incremental:
         #: src_uri -> (the content a generated file was given, its digest): a build that keeps the last one's
         #: Markdown (reskb.site.preview) hands over the same string objects, which need no hashing again
         self._digests: dict[str, tuple[object, str]] = {}
+        #: src_uri -> (the content a neighbour's footer title was read from, that title)
+        self._titles: dict[str, tuple[object, str]] = {}
+        #: src_uri -> (the parts of a generated file's fingerprint, the fingerprint), of the last marked build
+        self._parts: dict[str, tuple[tuple[str, ...], str]] = {}
+        #: (dest_dir, dest_uri) -> abs_dest_path
+        self._paths: dict[tuple[str, str], str] = {}
 
     @property
     def known(self) -> bool:
@@ -96,7 +102,7 @@ class Incremental:
         """A new command starts with nothing known (plugins with on_startup outlive one command in a process)."""
         self.active = command == "serve" and dirty
         self._done, self._next, self._writing, self.rendered = None, _State(), False, []
-        self._digests = {}
+        self._digests, self._titles, self._parts, self._paths = {}, {}, {}, {}
 
     # --- one build -------------------------------------------------------------------------------
 
@@ -109,14 +115,15 @@ class Incremental:
         if not self.active:
             return
         self._next, self._writing, self.rendered = _State(), False, []
-        self._next.outputs = {f.abs_dest_path for f in files}  # what this build may write (finish sets it again)
+        self._next.outputs = self._outputs(files)  # what this build may write (finish sets it again)
         site = _digest(str(config.config_file_path), config.site_dir,
                        Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
         previous = self._done.fingerprints if self._done is not None else {}
         own = set(generated)
         content = {f.src_uri: self._content_digest(f) for f in files if isinstance(f, GeneratedFile)}
-        shown = {path: _shown_title(files, path) for place in places.values() for path in (place.previous, place.next)
-                 if path}
+        shown = {path: self._shown_title(files, path) for place in places.values()
+                 for path in (place.previous, place.next) if path}
+        known, self._parts = self._parts, {}
         for file in files:
             if isinstance(file, GeneratedFile):
                 parts = [site, content[file.src_uri]]
@@ -126,11 +133,28 @@ class Incremental:
                               shown.get(place.previous or "", ""), shown.get(place.next or "", "")]
                 if file.src_uri in own:
                     parts.append(edit_urls.get(file.src_uri, ""))
-                fingerprint = _digest(*parts)
+                key = tuple(parts)
+                last = known.get(file.src_uri)
+                fingerprint = last[1] if last is not None and last[0] == key else _digest(*parts)
+                self._parts[file.src_uri] = (key, fingerprint)
                 self._next.fingerprints[file.src_uri] = fingerprint
                 file.changed = previous.get(file.src_uri) != fingerprint
             elif file.is_documentation_page():
                 file.is_modified = _always_modified if hand_written else _never_modified  # type: ignore[method-assign]
+
+    def _outputs(self, files: Files) -> set[str]:
+        """Every file's abs_dest_path: File joins dest_dir and dest_uri, remembered here between builds (a value
+        already set on the file, by MkDocs or a plugin, is taken as it is)."""
+        paths, found = self._paths, set()
+        for file in files:
+            path = file.__dict__.get("abs_dest_path")
+            if path is None:
+                key = (file.dest_dir, file.dest_uri)
+                path = paths.get(key)
+                if path is None:
+                    path = paths[key] = file.abs_dest_path
+            found.add(path)
+        return found
 
     def _content_digest(self, file: File) -> str:
         content = file._content
@@ -140,6 +164,17 @@ class Incremental:
         digest = _digest(file.content_bytes)
         self._digests[file.src_uri] = (content, digest)
         return digest
+
+    def _shown_title(self, files: Files, path: str) -> str:
+        """_shown_title, remembered while the page's content is the same string object."""
+        file = files.get_file_from_path(path)
+        content = file._content if file is not None else None
+        known = self._titles.get(path)
+        if known is not None and known[0] is content and isinstance(content, str):
+            return known[1]
+        title = _shown_title(files, path)
+        self._titles[path] = (content, title)
+        return title
 
     def restore(self, files: Files) -> None:
         """Give each page that this build skipped the title it had (its neighbours show it); record the
@@ -164,7 +199,7 @@ class Incremental:
         if not self.active:
             return
         self._complete_search_index(config, files)
-        outputs = {f.abs_dest_path for f in files}
+        outputs = self._outputs(files)
         if self._done is not None:
             for path in sorted(self._done.outputs - outputs, reverse=True):
                 _remove(Path(path), Path(config.site_dir))
@@ -263,10 +298,10 @@ class BackgroundRelated:
         self._thread: threading.Thread | None = None
         self.server: Any = None  # mkdocs' LiveReloadServer, to ask for a rebuild when new lists arrive
 
-    def get(self, catalogue: Catalogue) -> dict[str, list[str]]:
+    def get(self, catalogue: Catalogue, source: str = "") -> dict[str, list[str]]:
         """The lists for this build: found now on the first build, else the last ones found (a newer
-        catalogue is queued for `start`)."""
-        source = catalogue.source_hash or content_hash(Path(catalogue.root))
+        catalogue is queued for `start`). `source` identifies the content the catalogue was read from."""
+        source = source or catalogue.source_hash or content_hash(Path(catalogue.root))
         with self._lock:
             if self.lists is None:
                 self.lists, self._source = self._compute(catalogue), source

@@ -94,11 +94,15 @@ class PageBuilder:
         """Every record's page citation in one style: one pandoc run per style (run side by side) the
         first time any is asked for."""
         if "_cite_texts" not in self.__dict__:
-            records = self.cat.all_records()
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                texts = pool.map(lambda name: citation_texts_memo(records, self.site_url, name, self.cite_memo), STYLES)
-                self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
+            self.cite_only(self.cat.all_records())
         return self.__dict__["_cite_texts"][style]
+
+    def cite_only(self, records: list[Record]) -> None:
+        """Format the page citations of these records only (each is cited alone: a build that makes only
+        their pages, reskb.site.preview, needs no other)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            texts = pool.map(lambda name: citation_texts_memo(records, self.site_url, name, self.cite_memo), STYLES)
+            self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
 
     def footer(self, record: Record) -> str:
         page = record_path(record)

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from ..citations import cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue
 from ..records.validate import has_errors, load_catalogue
-from ..search import content_hash, related_practices
+from ..search import related_practices
 from .build_memory import drop_positions, freeze_long_lived, release_page_source, unfreeze
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
@@ -140,6 +140,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.one_off = False
         #: the edited records' pages first, the pages that list them in the next build (serve --dirty)
         self.preview = Preview()
+        #: in `serve --dirty`: Preview.memo.source_key() of the catalogue loaded last
+        self.source = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
@@ -153,19 +155,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def _load(self, config: MkDocsConfig) -> MkDocsConfig:
-        source = ""
-        if self.incremental.active:  # only the background similar lists of `serve --dirty` read it
-            try:  # taken before reading: an edit saved while the files are read then differs from it
-                source = content_hash(self._root(config))
-            except OSError:  # an unreadable file: load_catalogue reports it
-                pass
+        if self.incremental.active:
+            if self.incremental.known:  # this build may show the edited pages first (resumed when it is done)
+                self.preview.collector.pause()
             memo = self.preview.memo  # files unchanged since the last build are not parsed or checked again
             memo.begin()
             catalogue, problems = load_catalogue(self._root(config), memo.check_file, memo.check_bibliography)
             memo.end()
+            # what the background similar lists compare: the content read, so an edit saved meanwhile differs
+            self.source = memo.source_key()
         else:
             catalogue, problems = load_catalogue(self._root(config))
-        catalogue.source_hash = source
         if has_errors(problems):
             errors = [p.format_text() for p in problems if p.severity == "error"]
             message = f"the catalogue has {len(errors)} error(s); run 'reskb validate' for details:\n" + "\n".join(errors)
@@ -173,6 +173,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             raise PluginError(message)
         for problem in problems:
             log.info(problem.format_text())
+        if self.incremental.active and self.incremental.known:  # pandoc formats edited records' citations meanwhile
+            self.preview.citations.start(self.preview.reread(catalogue), config.site_url or "", self.cite_memo)
         self.catalogue = catalogue
         if self.one_off:
             drop_positions(catalogue)
@@ -212,13 +214,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
+        self.preview.citations.wait()  # the citation memo is complete before any page is made
         if proper_nouns.lexicon() is None:
             log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         if self.config.related_practices <= 0:
             related = {}
         elif self.incremental.active:
-            related = self.related.get(self.catalogue)
+            related = self.related.get(self.catalogue, self.source)
         else:  # from the catalogue in memory: no cache is read or written
             related = related_practices(self.catalogue, limit=self.config.related_practices)
         catalogue, site_url = self.catalogue, config.site_url or ""
@@ -233,6 +236,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 catalogue, self._context(config, files, related),
                 lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo), everything,
                 self.config.edit_url, self.incremental.known)
+            if not self.preview.partial:
+                self.preview.collector.resume()
         else:
             pages, downloads = everything()
         generated = {**pages, **downloads, **site_files()}
@@ -342,6 +347,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         unfreeze()
+        if not self.preview.partial:  # after showing edited pages, the follow-up build resumes it (on_files)
+            self.preview.collector.resume()
         if self.files is not None:
             self.incremental.finish(config, self.files)
             if self.incremental.active:
@@ -359,6 +366,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         unfreeze()
+        self.preview.citations.wait()
+        self.preview.collector.resume()
         self.incremental.failed()
         self.preview.failed()
 
