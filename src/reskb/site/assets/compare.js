@@ -304,6 +304,7 @@
           list.appendChild(el("li")).appendChild(button);
         });
         list.hidden = !result.count;
+        list.setAttribute("data-for", text);  // what the list answers (tests wait for it)
         found.textContent = !result.count ? "No practice has a title or country with these words."
           : result.count === 1 ? "1 practice matches."
           : result.count > result.practices.length ? result.count + " practices match; the first " + result.practices.length +
