@@ -254,3 +254,16 @@ def test_a_large_compare_page_lists_the_first_matches_and_explains_unknown_ids(l
     assert names == [shown(p) for p in expected[:10]]
     large_page.keyboard.press("Escape")
     assert large_page.locator("#reskb-compare-slot-2-matches").is_hidden()
+
+
+def test_a_large_compare_page_with_matches_listed_meets_wcag(large_page, large_server):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    from test_compare_browser import ROTTERDAM
+
+    large_page.goto(f"{large_server}/compare/?p={ROTTERDAM}")
+    large_page.get_by_label("Practice 2", exact=True).fill("prison")
+    matches(large_page, 2)
+    results = axe.Axe().run(large_page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]})
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
