@@ -34,6 +34,8 @@ MAX_COMPARE = 4
 COMPARE_SCRIPT_DATA = "data/compare.js"
 #: the search boxes that replace the pickers' lists in a large catalogue (theme/assets/reskb/compare-search.js)
 COMPARE_SEARCH_SCRIPT = "assets/reskb/compare-search.js"
+#: the compare page's script (assets/compare.js): only that page loads it, after its data
+COMPARE_SCRIPT = "assets/reskb/compare.js"
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,8 @@ def comparison_pages(cat: Catalogue, front_matter: Callable[..., str]) -> dict[s
         "Compare practices", "Put two to four practices side by side, or browse the comparison tables.",
         hide=["navigation"], search={"boost": 0.3},
         # a large catalogue's pickers search instead of listing every practice (compare_shards.py)
-        reskb_scripts=[COMPARE_SCRIPT_DATA, *([COMPARE_SEARCH_SCRIPT] if is_large(len(cat.practices)) else [])]))}
+        reskb_scripts=[COMPARE_SCRIPT_DATA, *([COMPARE_SEARCH_SCRIPT] if is_large(len(cat.practices)) else []),
+                       COMPARE_SCRIPT]))}
     for group in groups(cat):
         pages[group.page] = group_page(cat, group, front_matter(
             f"Compare: {group.title}", f"The practices of {group.title} side by side.", hide=["navigation", "toc"],

@@ -190,10 +190,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # our template adds citation metadata; a site's own custom_dir still takes precedence
         theme_dir = str(Path(__file__).parent / "theme")
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
-        # the compare page's script and the styles of maps and comparison tables ship with the package
+        # the styles of maps and comparison tables ship with the package (the compare page's script too: that
+        # page alone loads it, comparison.py)
         config.extra_css.append(_ASSETS["css"])
-        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["js"]))
-        config.extra_javascript[-1].defer = True
         # the portal: site-wide script (card rows on phones) and the "At a glance" definition lists
         config.extra_css.append(_ASSETS["site_css"])
         config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["site_js"]))

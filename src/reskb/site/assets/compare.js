@@ -1,7 +1,7 @@
 /* The compare page (/compare/): pick two to four practices and see them side by side, with the rows
    where they differ marked. The choice lives in the address (?p=id1,id2,...) so that it can be shared.
    Data come from data/compare.json, generated with the site. Every text is set with textContent:
-   nothing from the data is ever parsed as HTML. Other pages load this file but it does nothing there. */
+   nothing from the data is ever parsed as HTML. Only the compare page loads this file. */
 (function () {
   "use strict";
   var script = document.currentScript;
