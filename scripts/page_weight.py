@@ -15,7 +15,9 @@ A large catalogue's finder (finder_shards.py) fetches data/finder/ files as a re
 worst a reader meets with one word typed and one page of results: table.js, the word files of the letter
 whose files weigh most (a one-letter word fetches them all), and the heaviest row files one page of results
 can touch (PAGE of them). Typing more words, or "Show more", fetches more of them: the whole of data/finder/
-is printed under the table (`sharded_total`). Its compare page counts the values files of four practices."""
+is printed under the table (`sharded_total`). Its compare page (compare_shards.py) counts the ids files of four
+practices named in the address, and one one-letter word typed: the word files of the heaviest letter and the
+values files of the COMPARE_SHOWN matches listed."""
 
 from __future__ import annotations
 
@@ -36,6 +38,9 @@ FETCHES: dict[str, list[tuple[str, str, str | None]]] = {
 }
 SEARCH_INDEX = "search/search_index.json"
 SHARDS = "data/finder"
+#: a large catalogue's compare data (compare_shards.py), and how many matches its pickers list at once
+COMPARE_SHARDS = "data/compare"
+COMPARE_SHOWN = 10
 #: rows a large catalogue's finder lists at once (reskb.site.finder.PAGE)
 SHARD_PAGE = 50
 
@@ -153,10 +158,8 @@ def page_weight(site: Path, page: str, sizes: _Sizes | None = None) -> PageWeigh
         parts[path] = sizes(path)
     if sharded:
         parts.update(_worst_shards(site, sizes))
-    compare_values = sorted((sizes(f"data/compare/{p.name}") for p in (site / "data/compare").glob("values-*.js")),
-                            reverse=True) if "reskb-compare" in loads.ids and "data/compare.js" in files else []
-    if compare_values:  # a large catalogue's compare page: the values of the (at most 4) practices chosen
-        parts[f"data/compare/values-* ({len(compare_values[:4])} heaviest files)"] = sum(compare_values[:4])
+    if "reskb-compare" in loads.ids and "data/compare.js" in files and (site / COMPARE_SHARDS).is_dir():
+        parts.update(_worst_compare(site, sizes))
     return PageWeight(page, parts[page], sum(parts.values()), parts)
 
 
@@ -179,6 +182,29 @@ def _worst_shards(site: Path, sizes: _Sizes) -> dict[str, float]:
     if rows:
         worst = sorted(rows)[-SHARD_PAGE:]
         out[f"{SHARDS}/rows-* ({len(worst)} heaviest files)"] = sum(worst)
+    return out
+
+
+def _worst_compare(site: Path, sizes: _Sizes) -> dict[str, float]:
+    """A large compare page's worst fetch: the ids files of the four practices an address names, and one
+    one-letter word typed (the word files of the heaviest letter and the values files of the matches listed)."""
+    kinds: dict[str, list[float]] = {"ids": [], "values": []}
+    letters: dict[str, list[float]] = {}
+    for path in (site / COMPARE_SHARDS).glob("*.js"):
+        kind, _, key = path.stem.partition("-")
+        kb = sizes(f"{COMPARE_SHARDS}/{path.name}")
+        if kind == "words":
+            letters.setdefault(key[0] if len(key) <= 2 else chr(int(key[1:].split("-")[0], 16)), []).append(kb)
+        elif kind in kinds:
+            kinds[kind].append(kb)
+    out = {}
+    if letters:
+        letter, kbs = max(letters.items(), key=lambda kv: sum(kv[1]))
+        out[f"{COMPARE_SHARDS}/words-{letter}* ({len(kbs)} files)"] = sum(kbs)
+    for kind, n in (("ids", 4), ("values", COMPARE_SHOWN)):
+        worst = sorted(kinds[kind])[-n:]
+        if worst:
+            out[f"{COMPARE_SHARDS}/{kind}-* ({len(worst)} heaviest files)"] = sum(worst)
     return out
 
 

@@ -1,6 +1,6 @@
 """What changes beyond scale.LARGE_ABOVE practices, on the seed catalogue with the threshold lowered: the finder's
-sharded data holds every practice's words and values, the list of practices is paged, and below the threshold
-nothing changes. (The browser behaviour is in test_finder_sharded_browser.py.)"""
+sharded data holds every practice's words and values, so does the compare page's, the list of practices is paged,
+and below the threshold nothing changes. (The browser behaviour is in test_finder_sharded_browser.py.)"""
 
 import json
 import re
@@ -9,7 +9,8 @@ import pytest
 
 from conftest import SEED
 from reskb.records.validate import load_catalogue
-from reskb.site import finder_shards, listing_pages
+from reskb.site import compare_shards, finder_shards, listing_pages
+from reskb.site.comparison import compare_data, compare_script
 from reskb.site.finder import SCRIPT_DATA, practice_data, words
 from reskb.site.pages import build_downloads, build_pages
 from reskb.site.scale import ENV
@@ -99,3 +100,51 @@ def test_a_threshold_that_is_not_a_whole_number_is_ignored(monkeypatch, value):
 
     monkeypatch.setenv(ENV, value)
     assert scale.large_above() == scale.LARGE_ABOVE
+
+
+def compare_shard(text):
+    name, data = re.fullmatch(r"window\.reskbCompareShard\((\"[^\"]+\"),(.*)\);\n", text, re.S).groups()
+    return json.loads(name), json.loads(data)
+
+
+def test_below_the_threshold_the_compare_page_lists_every_practice(seed, monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    files = build_downloads(seed)
+    assert files["data/compare.js"] == compare_script(files["data/compare.json"])
+    assert not any(re.match(r"data/compare/(values|words|ids)-", p) for p in files)
+
+
+def test_a_large_compare_page_finds_every_practice_by_id_and_by_the_words_of_its_title_and_countries(seed, monkeypatch):
+    monkeypatch.setenv(ENV, str(SMALL))
+    full = json.loads(compare_data(seed))
+    files = compare_shards.compare_files(seed, compare_data(seed))
+    data = json.loads(re.fullmatch(r"window\.reskbCompareData = (.*);\n", files["data/compare.js"], re.S).group(1))
+    assert "practices" not in data and data["count"] == len(full["practices"])
+    assert {k: data[k] for k in ("fields", "max", "not_recorded", "tables")} == \
+        {k: full[k] for k in ("fields", "max", "not_recorded", "tables")}
+    index = {}
+    for key in data["words"]:
+        name, entries = compare_shard(files[f"data/compare/words-{key}.js"])
+        assert name == f"words-{key}"
+        for word, gaps in entries.items():
+            assert finder_shards.word_key(word) == key
+            for n in numbers(gaps):
+                index.setdefault(n, set()).add(word)
+    firsts = data["ids"]
+    for n, practice in enumerate(full["practices"]):  # in title order: a practice's number is its place
+        # the address names it by id: the ids file whose range holds the id gives its number
+        file = max(i for i, first in enumerate(firsts) if first <= practice["id"])
+        assert compare_shard(files[f"data/compare/ids-{file}.js"])[1][practice["id"]] == n
+        per = data["perShard"]
+        entry = compare_shard(files[f"data/compare/values-{n // per}.js"])[1][n % per]
+        assert entry == [practice["id"], practice["title"], practice["countries"], practice["values"]]
+        assert index[n] == compare_shards.title_words(practice["title"], practice["countries"])
+    assert sum(len(compare_shard(files[f"data/compare/ids-{i}.js"])[1]) for i in range(len(firsts))) == len(seed.practices)
+    # files are inert if ever inlined into HTML: no "<" from a title or a value
+    assert not any("<" in text for path, text in files.items())
+
+
+def test_the_picker_finds_a_practice_by_each_part_of_a_hyphenated_word_and_by_country():
+    words = compare_shards.title_words("EXIT-Deutschland’s mentors", ["Germany"])
+    assert {"exit-deutschland’s", "exit", "deutschland", "mentors", "germany"} <= words
+    assert all(w == w.casefold() for w in words)

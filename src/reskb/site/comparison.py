@@ -18,6 +18,7 @@ from ..labels import COMPARE_LABELS, FORMAT_GROUP_LABELS, PORTAL_LABELS, label
 from ..records.catalogue import Catalogue, Record, country_name, region_name, title_key
 from .badges import NOT_RECORDED, evidence_text, status_text
 from .markdown import md_escape, rel
+from .scale import is_large
 
 #: practices grouped across topics by what they are: a group needs MIN_GROUP practices to get a table
 FORMAT_GROUPS: dict[str, set[str]] = {
@@ -31,6 +32,10 @@ MIN_GROUP = 3
 MAX_COMPARE = 4
 #: data/compare.json as a script for the compare page: it loads from file:// too (the offline edition)
 COMPARE_SCRIPT_DATA = "data/compare.js"
+#: the search boxes that replace the pickers' lists in a large catalogue (theme/assets/reskb/compare-search.js)
+COMPARE_SEARCH_SCRIPT = "assets/reskb/compare-search.js"
+#: the compare page's script (assets/compare.js): only that page loads it, after its data
+COMPARE_SCRIPT = "assets/reskb/compare.js"
 
 
 @dataclass(frozen=True)
@@ -279,7 +284,10 @@ def comparison_pages(cat: Catalogue, front_matter: Callable[..., str]) -> dict[s
     # wide tables: these pages give the whole width to the content (Material's `hide`)
     pages = {"compare/index.md": compare_page(cat, front_matter(
         "Compare practices", "Put two to four practices side by side, or browse the comparison tables.",
-        hide=["navigation"], search={"boost": 0.3}, reskb_scripts=[COMPARE_SCRIPT_DATA]))}
+        hide=["navigation"], search={"boost": 0.3},
+        # a large catalogue's pickers search instead of listing every practice (compare_shards.py)
+        reskb_scripts=[COMPARE_SCRIPT_DATA, *([COMPARE_SEARCH_SCRIPT] if is_large(len(cat.practices)) else []),
+                       COMPARE_SCRIPT]))}
     for group in groups(cat):
         pages[group.page] = group_page(cat, group, front_matter(
             f"Compare: {group.title}", f"The practices of {group.title} side by side.", hide=["navigation", "toc"],

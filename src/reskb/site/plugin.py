@@ -35,6 +35,8 @@ from .pages import PageBuilder, build_downloads, build_pages, record_path
 from .preview import Preview
 from .provenance import check_edit_base, edit_url, with_edit_links
 from .recordnav import Place, places
+from .search_note import SCRIPT as SEARCH_NOTE
+from .search_note import search_note_script
 from .site_search import SlimSearch
 from .untrusted import escape_snippets, is_theme_id, slugify
 
@@ -130,6 +132,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files: Files | None = None
         self._dest_paths: set[str] | None = None
         self.slim_search: SlimSearch | None = None
+        #: the site search's note in a large catalogue (search_note.py), or None
+        self.search_note: str | None = None
         #: what `mkdocs serve --dirty` keeps between builds to render only the pages an edit changed
         self.incremental = Incremental()
         #: each record page's citations, formatted once per serve session (not across `mkdocs build`s)
@@ -188,14 +192,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # our template adds citation metadata; a site's own custom_dir still takes precedence
         theme_dir = str(Path(__file__).parent / "theme")
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
-        # the compare page's script and the styles of maps and comparison tables ship with the package
+        # the styles of maps and comparison tables ship with the package (the compare page's script too: that
+        # page alone loads it, comparison.py)
         config.extra_css.append(_ASSETS["css"])
-        config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["js"]))
-        config.extra_javascript[-1].defer = True
         # the portal: site-wide script (card rows on phones) and the "At a glance" definition lists
         config.extra_css.append(_ASSETS["site_css"])
         config.extra_javascript.append(config_options.ExtraScriptValue(_ASSETS["site_js"]))
         config.extra_javascript[-1].defer = True
+        # a large catalogue: the site search says what it leaves out (search_note.py)
+        self.search_note = search_note_script(len(catalogue.practices), config.use_directory_urls)
+        if self.search_note:
+            config.extra_javascript.append(config_options.ExtraScriptValue(SEARCH_NOTE))
+            config.extra_javascript[-1].defer = True
         # what generated pages are written in: definition lists ("At a glance"), and content tabs with code
         # blocks inside ("Cite this page" in several styles)
         for extension, options in (("def_list", {}), ("pymdownx.superfences", {}),
@@ -248,6 +256,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for path in _ASSETS.values():
             content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
             files.append(GeneratedFile.generated(config, path, content=content))
+        if self.search_note:
+            files.append(GeneratedFile.generated(config, SEARCH_NOTE, content=self.search_note))
         self.generated = set(pages)
         base = self.config.edit_url
         self.edit_urls = {record_path(r): edit_url(r, base) for r in self.catalogue.all_records()} if base else {}

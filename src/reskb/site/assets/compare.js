@@ -1,7 +1,7 @@
 /* The compare page (/compare/): pick two to four practices and see them side by side, with the rows
    where they differ marked. The choice lives in the address (?p=id1,id2,...) so that it can be shared.
    Data come from data/compare.json, generated with the site. Every text is set with textContent:
-   nothing from the data is ever parsed as HTML. Other pages load this file but it does nothing there. */
+   nothing from the data is ever parsed as HTML. Only the compare page loads this file. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -25,9 +25,20 @@
     var siteRoot = new URL("../../", script.src);  // this file is assets/reskb/compare.js
     var status = el("p", { "class": "reskb-compare__status", role: "status" }, "Loading the practices…");
     root.appendChild(status);
-    if (window.reskbCompareData) {  // data/compare.js: the same data as a script, which loads from file:// too
+    var data = window.reskbCompareData;  // data/compare.js: the same data as a script, which loads from file:// too
+    if (data && !data.practices) {  // a large catalogue (compare_shards.py): pickers search, data come in files
+      if (!window.reskbCompareSearch) { status.textContent = "The search for practices did not load."; return; }
+      var search = window.reskbCompareSearch(el);  // compare-search.js, loaded by this page only
+      Object.keys(search).forEach(function (name) { Comparison.prototype[name] = search[name]; });
+      var large = new Comparison(root, data, siteRoot);
+      large.resolve(chosenFromAddress()).then(function () { status.remove(); large.render(); }, function (error) {
+        status.textContent = "The practices could not be loaded (" + error.message + "). Use the comparison tables below instead.";
+      });
+      return;
+    }
+    if (data) {
       status.remove();
-      new Comparison(root, window.reskbCompareData, siteRoot).render();
+      new Comparison(root, data, siteRoot).render();
       return;
     }
     fetch(new URL("data/compare.json", siteRoot))
@@ -47,16 +58,21 @@
     this.data = data;
     this.siteRoot = siteRoot;
     this.byId = {};
-    data.practices.forEach(function (p, i) { p.index = i; p.url = p.url || "practices/" + p.id + "/"; this.byId[p.id] = p; }, this);
-    var requested = chosenFromAddress();
-    this.unknown = requested.filter(function (id) { return !this.byId[id]; }, this);
-    var known = requested.filter(function (id) { return this.byId[id]; }, this);
-    this.dropped = known.slice(data.max);
-    this.chosen = known.slice(0, data.max);
-    this.onlyDifferences = false;
+    this.large = !data.practices;
+    (data.practices || []).forEach(function (p) { p.url = p.url || "practices/" + p.id + "/"; this.byId[p.id] = p; }, this);
+    this.choose(chosenFromAddress());
     var note = document.getElementById("reskb-compare-nojs");
     if (note) note.style.display = "none";  // not `hidden`: the admonition style would show it again
   }
+
+  // the practices named in the address: those in the catalogue (at most data.max), and the others
+  Comparison.prototype.choose = function (requested) {
+    this.unknown = requested.filter(function (id) { return !this.byId[id]; }, this);
+    var known = requested.filter(function (id) { return this.byId[id]; }, this);
+    this.dropped = known.slice(this.data.max);
+    this.chosen = known.slice(0, this.data.max);
+    this.onlyDifferences = !!this.onlyDifferences;
+  };
 
   Comparison.prototype.setChosen = function (ids, fromPicker) {
     this.chosen = ids.filter(function (id, i) { return id && ids.indexOf(id) === i; }).slice(0, this.data.max);
@@ -74,7 +90,7 @@
   Comparison.prototype.render = function (keepPicker) {
     var focused = document.activeElement && document.activeElement.id;
     var slots = Math.min(this.data.max, Math.max(2, this.chosen.length + 1));
-    if (!keepPicker || !this.form || this.form.querySelectorAll("select").length < slots) this.form = this.picker();
+    if (!keepPicker || !this.form || this.form.querySelectorAll(".reskb-compare__slots > div").length < slots) this.form = this.picker();
     var share = this.form.querySelector(".reskb-compare__share");
     share.href = window.location.href;
     share.hidden = this.chosen.length < 2;
@@ -95,6 +111,11 @@
       var id = "reskb-compare-slot-" + (i + 1);
       var wrap = el("div");
       wrap.appendChild(el("label", { "for": id }, "Practice " + (i + 1) + (i >= 2 ? " (optional)" : "")));
+      if (this.large) {
+        wrap.appendChild(this.searchBox(i, id));
+        slots.appendChild(wrap);
+        continue;
+      }
       var select = el("select", { id: id });
       select.appendChild(el("option", { value: "" }, "— none —"));
       this.data.practices.forEach(function (p) {
@@ -146,38 +167,10 @@
     return box;
   };
 
-  // a large catalogue (compare_shards.py): each practice's values are in data/compare/values-<n>.js
-  var shards = {};
-  window.reskbCompareShard = function (n, values) { if (shards[n]) shards[n].resolve(values); };
-
-  Comparison.prototype.loadValues = function (practices) {
-    var per = this.data.valuesPerShard, siteRoot = this.siteRoot;
-    return Promise.all(practices.map(function (p) {
-      var n = Math.floor(p.index / per);
-      if (!shards[n]) {
-        var waiting = {};
-        waiting.promise = new Promise(function (resolve, reject) { waiting.resolve = resolve; waiting.reject = reject; });
-        shards[n] = waiting;
-        var tag = el("script", { src: new URL("data/compare/values-" + n + ".js", siteRoot).href });
-        tag.addEventListener("error", function () { delete shards[n]; waiting.reject(new Error("values-" + n + ".js did not load")); });
-        document.head.appendChild(tag);
-      }
-      return shards[n].promise.then(function (values) { p.values = values[p.index % per]; });
-    }));
-  };
-
   Comparison.prototype.table = function () {
     var wrap = el("div", { "class": "reskb-comparison", id: "reskb-compare-result" });
     if (this.chosen.length < 2) return wrap;
     var practices = this.chosen.map(function (id) { return this.byId[id]; }, this);
-    if (practices.some(function (p) { return !p.values; })) {
-      var self = this, chosen = this.chosen.join(",");
-      wrap.appendChild(el("p", { "class": "reskb-compare__status", role: "status" }, "Loading the practices…"));
-      this.loadValues(practices).then(function () {
-        if (self.chosen.join(",") === chosen && wrap.isConnected) wrap.replaceWith(self.table());
-      }, function (error) { wrap.firstChild.textContent = "The practices could not be loaded (" + error.message + ")."; });
-      return wrap;
-    }
     var table = el("table");
     var different = 0, silent = [], none = this.data.not_recorded;
     var rows = this.data.fields.map(function (field) {
