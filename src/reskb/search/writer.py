@@ -52,16 +52,21 @@ class TermPool:
 
 
 class _Lengths:
-    """The new segment's field lengths, asked only for fields that have them: whoosh's reader looks for a length
-    file (a stat call) at every posting of a field without lengths (the keywords, the id)."""
+    """The new segment's field lengths, read once per field: whoosh's reader decodes the length column at every
+    posting, and looks for a length file (a stat call) at every posting of a field without lengths (keywords, id)."""
 
     def __init__(self, reader: Any, scorable: set[str]):
         self._reader, self._scorable = reader, scorable
+        self._lengths: dict[str, list[Any]] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
-        if fieldname in self._scorable:
-            return self._reader.doc_field_length(docnum, fieldname, default)
-        return default
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            if fieldname not in self._scorable:
+                return default
+            lengths = self._lengths[fieldname] = [self._reader.doc_field_length(d, fieldname, default)
+                                                  for d in range(self._reader.doc_count_all())]
+        return lengths[docnum]
 
     def close(self) -> None:
         self._reader.close()
