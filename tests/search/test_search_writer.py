@@ -8,13 +8,16 @@ from whoosh import index
 from conftest import SEED, STUDIES, load_valid
 from reskb.search import _INDEX_NAME, SCHEMA, ensure_index
 from reskb.search.index import _document
-from reskb.search.writer import TermPool
+from reskb.search.writer import PART_SEPARATOR, LinearWriter, TermPool, _Remembering
 
 
 def dump(folder: Path) -> dict:
     """Everything query.py can read from an index: terms with their statistics and postings, stored fields,
     field lengths, the sortable column."""
     ix = index.open_dir(folder, indexname=_INDEX_NAME)
+    # the writer's own analysers stay out of the table of contents
+    assert [(n, type(getattr(f, "analyzer", None))) for n, f in ix.schema.items()] == \
+        [(n, type(getattr(f, "analyzer", None))) for n, f in SCHEMA.items()]
     with ix.reader() as reader:
         terms = {}
         for fieldname, text in reader.all_terms():
@@ -68,3 +71,45 @@ def test_the_pool_refuses_documents_out_of_order():
     pool.add(("title", b"meet", 4, 1.0, b""))
     with pytest.raises(ValueError, match="document 3 after document 4"):
         pool.add(("title", b"meet", 3, 1.0, b""))
+
+
+def tokens(analyzer, text):
+    return [(t.text, t.pos, t.boost) for t in analyzer(text, positions=True, boosts=True, mode="index")]
+
+
+@pytest.mark.parametrize("parts", [
+    ["Family case conferences", "The families of prisoners meet.", "A body; with e.g. 3.5 words"],
+    ["The", "", "of the a", "Release planning starts", "the end"],  # stop words only before the first word
+    ["", "", ""], ["Mentors"], ["It is a", "mentor"], ["Exit \n work", "exit work", "Exit \n work"],
+])
+def test_each_part_is_analysed_once_with_the_positions_of_the_whole(parts):
+    analyzer = SCHEMA["text"].analyzer
+    remembering = _Remembering(analyzer)
+    for part in parts:  # the record's own fields first, as the writer adds them
+        assert tokens(remembering, part) == tokens(analyzer, part)
+    analysed = len(remembering.parts)
+    whole = PART_SEPARATOR.join(parts * 2)
+    assert tokens(remembering, whole) == tokens(analyzer, whole)
+    assert len(remembering.parts) == analysed  # nothing analysed twice
+
+
+def test_the_table_of_contents_names_whoosh_classes_only(tmp_path):
+    ensure_index(STUDIES, tmp_path)
+    toc = next((tmp_path / "index").glob(f"_{_INDEX_NAME}_*.toc")).read_bytes()
+    assert b"whoosh.analysis" in toc and b"reskb.search" not in toc
+
+
+def test_the_writer_refuses_an_index_with_segments(tmp_path):
+    ix = index.create_in(tmp_path, SCHEMA, indexname=_INDEX_NAME)
+    with ix.writer() as writer:
+        writer.add_document(id="a", kind="topic", title="A topic")
+    with pytest.raises(ValueError, match="new index only"):
+        LinearWriter(ix)
+
+
+def test_a_cancelled_build_leaves_the_schema_alone(tmp_path):
+    ix = index.create_in(tmp_path, SCHEMA, indexname=_INDEX_NAME)
+    writer = LinearWriter(ix)
+    writer.add_document(id="a", kind="topic", title="A topic", text="A topic")
+    writer.cancel()
+    assert not any(isinstance(getattr(field, "analyzer", None), _Remembering) for _, field in SCHEMA.items())

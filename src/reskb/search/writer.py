@@ -10,10 +10,14 @@ writer hands whoosh's codec the same postings in the same order, so it writes th
 
 from __future__ import annotations
 
+import copy
 from array import array
 from collections.abc import Iterator
 from typing import Any
 
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, Token
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.fields import TEXT, Schema
 from whoosh.writing import SegmentWriter
 
 Posting = tuple[str, bytes, int, float, Any]
@@ -72,6 +76,56 @@ class _Lengths:
         self._reader.close()
 
 
+#: what index.py puts between the parts of the default field (title, summary, body): no word spans it
+PART_SEPARATOR = " \n "
+
+
+class _Remembering:
+    """An analyzer that analyses each part of a text once per document: the default field repeats the title,
+    summary and body that their own fields analyse. Yields the tokens the analyzer would yield for the whole
+    text: a stop filter keeps the position of the first word it lets through and numbers the next ones on."""
+
+    def __init__(self, analyzer: Any):
+        self.analyzer = analyzer
+        self.parts: dict[str, tuple[list[str], int | None]] = {}  # text -> its words, the first word's position
+
+    def _analyse(self, part: str, mode: str) -> tuple[list[str], int | None]:
+        found = self.parts.get(part)
+        if found is None:
+            words, first = [], None
+            for token in self.analyzer(part, positions=True, mode=mode):
+                if first is None:
+                    first = token.pos
+                words.append(token.text)
+            found = self.parts[part] = (words, first)
+        return found
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, mode: str = "", **kwargs: Any) -> Any:
+        if chars or kwargs.get("removestops") is False or kwargs.get("start_pos"):  # not what indexing asks for
+            yield from self.analyzer(value, positions=positions, chars=chars, mode=mode, **kwargs)
+            return
+        token = Token(positions=positions, chars=False, mode=mode, **kwargs)
+        token.boost, token.stopped, before, pos = 1.0, False, 0, None
+        for part in value.split(PART_SEPARATOR):
+            words, first = self._analyse(part, mode)
+            if pos is None:
+                if first is None:  # stop words only: they count in the position of the first word
+                    before += sum(1 for _ in self.analyzer.items[0](part))
+                    continue
+                pos = before + first - 1
+            for word in words:
+                pos += 1
+                token.text, token.pos = word, pos
+                yield token
+
+
+def _splits_on_spaces(analyzer: Any) -> bool:
+    """Whether the analyzer starts with whoosh's default word tokenizer, whose words never span a space."""
+    tokenizer = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) and analyzer.items else None
+    return (isinstance(tokenizer, RegexTokenizer) and not tokenizer.gaps
+            and tokenizer.expression.pattern == default_pattern.pattern)
+
+
 class LinearWriter(SegmentWriter):
     """A SegmentWriter for a new, empty index (one segment, no merging of older ones) with postings held in a
     TermPool. Memory grows with the postings (~150 MB at 10,000 practices) instead of spilling to disk."""
@@ -81,6 +135,26 @@ class LinearWriter(SegmentWriter):
         if self.segments:
             raise ValueError("LinearWriter writes a new index only")
         self.pool = TermPool()
+        # while documents are added, text fields use analysers that remember each document's texts: on copies of
+        # the fields, as the index's schema (whoosh hands the writer the caller's own object) is pickled unchanged
+        self._toc_schema = self.schema
+        self._remembering: dict[int, _Remembering] = {}
+        fields = dict(self.schema.items())
+        for name, field in fields.items():
+            analyzer = getattr(field, "analyzer", None)
+            if isinstance(field, TEXT) and _splits_on_spaces(analyzer):
+                fields[name] = copy.copy(field)
+                fields[name].analyzer = self._remembering.setdefault(id(analyzer), _Remembering(analyzer))
+        self.schema = Schema(**fields)
+
+    def add_document(self, **fields: Any) -> None:
+        for remembering in self._remembering.values():
+            remembering.parts.clear()
+        super().add_document(**fields)
+
+    def _commit_toc(self, segments: Any) -> None:
+        self.schema = self._toc_schema  # the table of contents pickles it
+        super()._commit_toc(segments)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
