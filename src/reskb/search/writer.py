@@ -1,12 +1,15 @@
-"""whoosh's segment writer with postings grouped by term in memory: an index build that grows linearly.
+"""whoosh's segment writer, made to grow linearly and do less work per word; it writes the same index.
 
 whoosh's writer puts every posting, as a (field, term, document, weight, value) tuple, in a pool that it sorts
 as a whole at the end; past `limitmb` it sorts and pickles the pool to temporary files and merges them back
 (at 10,000 practices that round trip of 2.5 million postings was a third of the build). Documents arrive in
-order, so postings grouped by term are already in document order: only the distinct terms need sorting. The
-writer hands whoosh's codec the same postings in the same order, so it writes the same index (whoosh-reloaded
-2.7.5, pinned: query.py reads its posting format).
-"""
+order, so postings grouped by term are already in document order: only the distinct terms need sorting.
+And whoosh analyses each text field on its own, passing one token object through a generator per filter:
+the default field repeats the title, summary and body, so every word was analysed twice. Here each text is
+analysed once per document, by whoosh's StemmingAnalyzer's own settings in one loop.
+The writer hands whoosh's codec the same postings in the same order, so it writes the same index
+(whoosh-reloaded 2.7.5, pinned: query.py reads its posting format); tests/search/test_search_writer.py
+compares the two."""
 
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, Token
+from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
 Posting = tuple[str, bytes, int, float, Any]
@@ -81,54 +85,92 @@ PART_SEPARATOR = " \n "
 
 
 class _Remembering:
-    """An analyzer that analyses each part of a text once per document: the default field repeats the title,
-    summary and body that their own fields analyse. Yields the tokens the analyzer would yield for the whole
-    text: a stop filter keeps the position of the first word it lets through and numbers the next ones on."""
+    """Analyses each part of a text once per document (the default field repeats the title, summary and body that
+    their own fields analyse) and gives the words with the positions the analyzer would give the whole text:
+    its stop filter keeps the position of the first word it lets through and numbers the next ones on."""
 
-    def __init__(self, analyzer: Any):
-        self.analyzer = analyzer
+    def __init__(self, chain: tuple):
+        self.chain = chain
         self.parts: dict[str, tuple[list[str], int | None]] = {}  # text -> its words, the first word's position
+        self._stems: dict[str, str] = {}
 
-    def _analyse(self, part: str, mode: str) -> tuple[list[str], int | None]:
+    def _analyse(self, part: str) -> tuple[list[str], int | None]:
+        """What whoosh's chain gives, without a token object passed through four generators per word."""
         found = self.parts.get(part)
-        if found is None:
-            words, first = [], None
-            for token in self.analyzer(part, positions=True, mode=mode):
+        if found is not None:
+            return found
+        expression, stops, minsize, maxsize, stem, ignore = self.chain
+        stems, words, first = self._stems, [], None
+        for pos, match in enumerate(expression.finditer(part)):
+            text = match.group(0).lower()
+            if len(text) >= minsize and (maxsize is None or len(text) <= maxsize) and text not in stops:
                 if first is None:
-                    first = token.pos
-                words.append(token.text)
-            found = self.parts[part] = (words, first)
+                    first = pos
+                if text in ignore:
+                    words.append(text)
+                    continue
+                stemmed = stems.get(text)
+                if stemmed is None:
+                    stemmed = stems[text] = stem(text)
+                words.append(stemmed)
+        found = self.parts[part] = (words, first)
         return found
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, mode: str = "", **kwargs: Any) -> Any:
-        if chars or kwargs.get("removestops") is False or kwargs.get("start_pos"):  # not what indexing asks for
-            yield from self.analyzer(value, positions=positions, chars=chars, mode=mode, **kwargs)
-            return
-        token = Token(positions=positions, chars=False, mode=mode, **kwargs)
-        token.boost, token.stopped, before, pos = 1.0, False, 0, None
+    def positions(self, value: str) -> Iterator[tuple[int, str]]:
+        """(position, word) for each word of the text, as the analyzer numbers them."""
+        before, pos = 0, -1
         for part in value.split(PART_SEPARATOR):
-            words, first = self._analyse(part, mode)
-            if pos is None:
+            words, first = self._analyse(part)
+            if pos < 0:
                 if first is None:  # stop words only: they count in the position of the first word
-                    before += sum(1 for _ in self.analyzer.items[0](part))
+                    before += sum(1 for _ in self.chain[0].finditer(part))
                     continue
                 pos = before + first - 1
             for word in words:
                 pos += 1
-                token.text, token.pos = word, pos
-                yield token
+                yield pos, word
+
+    def forget(self) -> None:
+        self.parts.clear()
+        if len(self._stems) > 500_000:
+            self._stems.clear()
 
 
-def _splits_on_spaces(analyzer: Any) -> bool:
-    """Whether the analyzer starts with whoosh's default word tokenizer, whose words never span a space."""
-    tokenizer = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) and analyzer.items else None
-    return (isinstance(tokenizer, RegexTokenizer) and not tokenizer.gaps
-            and tokenizer.expression.pattern == default_pattern.pattern)
+def _plain_chain(analyzer: Any) -> tuple | None:
+    """The settings of whoosh's StemmingAnalyzer (word tokenizer, lower case, stop words, stemming), when the
+    analyzer is exactly that chain (its words never span a space); None otherwise."""
+    items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else []
+    if [type(item) for item in items] != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+        return None
+    tokenizer, _, stop, stem = items
+    if tokenizer.gaps or tokenizer.expression.pattern != default_pattern.pattern or not stop.renumber or stem.lang:
+        return None
+    return tokenizer.expression, stop.stops, stop.min, stop.max, stem.stemfn, frozenset(stem.ignore or ())
+
+
+def _positions_index(field: Any, remembering: _Remembering) -> Any:
+    """The field's `index` (whoosh's Positions format: each word with its positions) from remembered words."""
+    boost, encode, whooshs = field.format.field_boost, field.format.encode, field.index
+
+    def index(value: Any, **kwargs: Any) -> Any:
+        if kwargs or not isinstance(value, str):
+            return whooshs(value, **kwargs)
+        found: dict[str, list[int]] = {}
+        for pos, word in remembering.positions(value):
+            poslist = found.get(word)
+            if poslist is None:
+                found[word] = [pos]
+            else:
+                poslist.append(pos)
+        return [(word.encode("utf-8"), len(poslist), float(len(poslist)) * boost, encode(poslist))
+                for word, poslist in found.items()]
+
+    return index
 
 
 class LinearWriter(SegmentWriter):
     """A SegmentWriter for a new, empty index (one segment, no merging of older ones) with postings held in a
-    TermPool. Memory grows with the postings (~150 MB at 10,000 practices) instead of spilling to disk."""
+    TermPool (memory grows with the postings instead of spilling to disk), and text fields analysed by _Remembering."""
 
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, **kwargs)
@@ -142,14 +184,16 @@ class LinearWriter(SegmentWriter):
         fields = dict(self.schema.items())
         for name, field in fields.items():
             analyzer = getattr(field, "analyzer", None)
-            if isinstance(field, TEXT) and _splits_on_spaces(analyzer):
+            chain = _plain_chain(analyzer) if isinstance(field, TEXT) and type(field.format) is Positions else None
+            if chain and not field.vector:
                 fields[name] = copy.copy(field)
-                fields[name].analyzer = self._remembering.setdefault(id(analyzer), _Remembering(analyzer))
+                fields[name].index = _positions_index(field, self._remembering.setdefault(id(analyzer),
+                                                                                          _Remembering(chain)))
         self.schema = Schema(**fields)
 
     def add_document(self, **fields: Any) -> None:
         for remembering in self._remembering.values():
-            remembering.parts.clear()
+            remembering.forget()
         super().add_document(**fields)
 
     def _commit_toc(self, segments: Any) -> None:
