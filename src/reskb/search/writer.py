@@ -177,8 +177,8 @@ class LinearWriter(SegmentWriter):
         if self.segments:
             raise ValueError("LinearWriter writes a new index only")
         self.pool = TermPool()
-        # while documents are added, text fields use analysers that remember each document's texts: on copies of
-        # the fields, as the index's schema (whoosh hands the writer the caller's own object) is pickled unchanged
+        # text fields indexed from words analysed once per document: on copies of the fields, as the index's
+        # schema (whoosh hands the writer the caller's own object) is pickled unchanged
         self._toc_schema = self.schema
         self._remembering: dict[int, _Remembering] = {}
         fields = dict(self.schema.items())
