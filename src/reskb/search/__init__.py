@@ -1,8 +1,8 @@
 """Full-text search over every record: a whoosh index behind a small interface.
 
-index.py builds the index (one document per record) into the user's cache folder; query.py runs queries
-on it (ranked hits, snippets, facets); related.py finds each practice's related practices (from the catalogue
-in memory: a site build needs no index); cli.py is `reskb search`.
+index.py builds the index (one document per record; writer.py writes it) into the user's cache folder;
+query.py runs queries on it (ranked hits, snippets, facets); related.py finds each practice's related practices
+(from the catalogue in memory: a site build needs no index); cli.py is `reskb search`.
 
     from reskb.search import search
     results = search("family", country="AT", root=".")

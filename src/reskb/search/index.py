@@ -28,10 +28,12 @@ from ..labels import label
 from ..problems import Problem
 from ..records import evaluations
 from ..records.catalogue import FOLDERS, KINDS, Catalogue, Record, country_name, region_name
+from .writer import LinearWriter
 
 #: modules whose code decides what the index holds: a change to them rebuilds every cached index; paths relative
 #: to the reskb package
-_CODE = ("search/index.py", "citations/plaintext.py", "labels.py", "records/catalogue.py", "records/evaluations.py")
+_CODE = ("search/index.py", "search/writer.py", "citations/plaintext.py", "labels.py", "records/catalogue.py",
+         "records/evaluations.py")
 _INDEX_NAME = "reskb"
 #: whoosh's default BM25F parameters: scores computed from the postings equal those whoosh's own searcher gives
 _B, _K1 = 0.75, 1.2
@@ -234,7 +236,7 @@ def ensure_index(root: str | Path = ".", cache_dir: str | Path | None = None,
     building = Path(tempfile.mkdtemp(prefix="index-", dir=cache))
     ix = index.create_in(building, SCHEMA, indexname=_INDEX_NAME)
     words: Counter[str] = Counter()
-    with ix.writer(limitmb=256) as writer:
+    with LinearWriter(ix) as writer:  # postings grouped in memory: whoosh's own pool spills and merges past limitmb
         for record in catalogue.all_records():
             doc = _document(record, catalogue)
             writer.add_document(**doc)
