@@ -88,6 +88,15 @@ def test_unknown_ids_and_too_many_are_explained(page, server):
     assert "At most 4 practices fit side by side; left out: uk-contest-3." in text
 
 
+def test_ids_named_like_built_in_properties_are_unknown_too(page, server):
+    """A shared link naming `constructor` or `toString` must not count as a practice (and blank the page)."""
+    page.goto(f"{server}/compare/?p=constructor,{ROTTERDAM},toString")
+    page.locator("#reskb-compare-slot-1").wait_for()
+    text = page.locator("#reskb-compare").inner_text()
+    assert "No practice with the id “constructor”, “toString” is in the catalogue" in text
+    assert page.console_errors == []
+
+
 def test_practice_page_compare_with_opens_the_comparison(page, server):
     page.goto(f"{server}/practices/{ROTTERDAM}/")
     page.locator("#compare-with summary").click()

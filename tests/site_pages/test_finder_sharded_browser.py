@@ -244,9 +244,11 @@ def test_a_large_compare_page_finds_practices_by_typing(large_page, large_server
 def test_a_large_compare_page_lists_the_first_matches_and_explains_unknown_ids(large_page, large_server, large_site):
     from test_compare_browser import ROTTERDAM
 
-    large_page.goto(f"{large_server}/compare/?p=no-such-practice,{ROTTERDAM}")
+    large_page.goto(f"{large_server}/compare/?p=no-such-practice,{ROTTERDAM},constructor")
     large_page.locator("#reskb-compare-slot-1").wait_for()
-    assert "No practice with the id “no-such-practice”" in large_page.locator("#reskb-compare").inner_text()
+    explained = large_page.locator("#reskb-compare").inner_text()
+    # "constructor" is no practice either (not Object's own property, which used to blank the page)
+    assert "No practice with the id “no-such-practice”, “constructor” is in the catalogue" in explained
     large_page.get_by_label("Practice 2", exact=True).fill("p")  # one letter: every word beginning with it
     names, status = matches(large_page, 2)
     expected = expected_matches(large_site, "p")

@@ -57,7 +57,7 @@
     this.root = root;
     this.data = data;
     this.siteRoot = siteRoot;
-    this.byId = {};
+    this.byId = Object.create(null);  // no inherited names: an address may say ?p=constructor
     this.large = !data.practices;
     (data.practices || []).forEach(function (p) { p.url = p.url || "practices/" + p.id + "/"; this.byId[p.id] = p; }, this);
     this.choose(chosenFromAddress());

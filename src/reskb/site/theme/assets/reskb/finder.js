@@ -226,7 +226,7 @@
       // none cannot be chosen (a chosen one stays, so that it can be unticked)
       var active = chosen.q.length ? 1 : 0;
       FACETS.forEach(function (f) {
-        var counts = {};
+        var counts = Object.create(null);
         practices.forEach(function (p) {
           if (matches(p, chosen, f.key)) p.facets[f.key].forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
