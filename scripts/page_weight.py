@@ -17,7 +17,7 @@ whose files weigh most (a one-letter word fetches them all), and the heaviest ro
 can touch (PAGE of them). Typing more words, or "Show more", fetches more of them: the whole of data/finder/
 is printed under the table (`sharded_total`). Its compare page (compare_shards.py) counts the ids files of four
 practices named in the address, and one one-letter word typed: the word files of the heaviest letter and the
-values files of the COMPARE_SHOWN matches listed."""
+values files of the COMPARE_SHOWN matches listed and of those four practices."""
 
 from __future__ import annotations
 
@@ -201,7 +201,8 @@ def _worst_compare(site: Path, sizes: _Sizes) -> dict[str, float]:
     if letters:
         letter, kbs = max(letters.items(), key=lambda kv: sum(kv[1]))
         out[f"{COMPARE_SHARDS}/words-{letter}* ({len(kbs)} files)"] = sum(kbs)
-    for kind, n in (("ids", 4), ("values", COMPARE_SHOWN)):
+    # values: the COMPARE_SHOWN matches listed and the (at most 4) practices an address names
+    for kind, n in (("ids", 4), ("values", COMPARE_SHOWN + 4)):
         worst = sorted(kinds[kind])[-n:]
         if worst:
             out[f"{COMPARE_SHARDS}/{kind}-* ({len(worst)} heaviest files)"] = sum(worst)

@@ -117,11 +117,13 @@ def test_the_writer_refuses_an_index_with_segments(tmp_path):
         writer.add_document(id="a", kind="topic", title="A topic")
     with pytest.raises(ValueError, match="new index only"):
         LinearWriter(ix)
+    ix.writer().cancel()  # the refusal let go of the write lock
 
 
 def test_a_cancelled_build_leaves_the_schema_alone(tmp_path):
     ix = index.create_in(tmp_path, SCHEMA, indexname=_INDEX_NAME)
     writer = LinearWriter(ix)
+    assert writer.schema["text"] is not SCHEMA["text"]  # the writer indexes through copies of the fields
     writer.add_document(id="a", kind="topic", title="A topic", text="A topic")
     writer.cancel()
-    assert not any(isinstance(getattr(field, "analyzer", None), _Remembering) for _, field in SCHEMA.items())
+    assert not any("index" in vars(field) for _, field in SCHEMA.items())

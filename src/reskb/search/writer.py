@@ -175,6 +175,7 @@ class LinearWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, **kwargs)
         if self.segments:
+            self.cancel()  # lets go of the write lock SegmentWriter took
             raise ValueError("LinearWriter writes a new index only")
         self.pool = TermPool()
         # text fields indexed from words analysed once per document: on copies of the fields, as the index's
