@@ -181,3 +181,13 @@ def test_an_entry_too_deep_to_decode_is_a_miss():
            + b"[" * 100_000 + b"]" * 100_000 + b'},"pointers":[],"lines":[],"cited":[]},"own_problems":[],'
            b'"citations":[[],[],[]],"locators":[]}')
     assert validation_cache.decode_file_result(raw, "practice", Path(HESSEN), HESSEN) is None
+
+
+def test_library_versions_read_dist_info_and_egg_info_folders(tmp_path, monkeypatch):
+    """A library installed from a Debian package has an .egg-info folder: its upgrade must change the cache key too."""
+    (tmp_path / "PyYAML-6.0.1.dist-info").mkdir()
+    (tmp_path / "pybtex-0.24.0-py3.11.egg-info").mkdir()
+    (tmp_path / "jsonschema-4.0.0.egg-info").mkdir()
+    (tmp_path / "unrelated-1.0.dist-info").mkdir()
+    monkeypatch.setattr(validation_cache.sys, "path", [str(tmp_path)])
+    assert validation_cache.library_versions() == {"pyyaml": "6.0.1", "pybtex": "0.24.0", "jsonschema": "4.0.0"}

@@ -118,8 +118,8 @@ def _normal(name: str) -> str:
 
 def library_versions() -> dict[str, str]:
     """The version of each library of _LIBRARIES that is installed, from the name of its metadata folder
-    (`name-version.dist-info`, the first on sys.path, as importlib.metadata finds it; importing that would
-    cost a warm run a twentieth of a second)."""
+    (`name-version.dist-info`, or the `.egg-info` of a Debian package; the first on sys.path, as
+    importlib.metadata finds it: importing that would cost a warm run a twentieth of a second)."""
     wanted = {_normal(name) for name in _LIBRARIES}
     found: dict[str, str] = {}
     for folder in sys.path:
@@ -128,10 +128,11 @@ def library_versions() -> dict[str, str]:
         except OSError:
             continue
         for entry in names:
-            if entry.endswith(".dist-info"):
-                name, _, version = entry[: -len(".dist-info")].partition("-")
+            stem, dot, suffix = entry.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):  # name-version.dist-info, name-version-py3.11.egg-info
+                name, _, version = stem.partition("-")
                 if _normal(name) in wanted:
-                    found.setdefault(_normal(name), version)
+                    found.setdefault(_normal(name), version.partition("-")[0])
     return found
 
 
