@@ -191,3 +191,16 @@ def test_library_versions_read_dist_info_and_egg_info_folders(tmp_path, monkeypa
     (tmp_path / "unrelated-1.0.dist-info").mkdir()
     monkeypatch.setattr(validation_cache.sys, "path", [str(tmp_path)])
     assert validation_cache.library_versions() == {"pyyaml": "6.0.1", "pybtex": "0.24.0", "jsonschema": "4.0.0"}
+
+
+def test_a_file_name_that_is_not_utf8_leaves_the_other_files_cached(catalogue, fresh_checks):
+    """Its name reaches the cache as a lone surrogate, which JSON cannot hold: only what names it is left out."""
+    bib = next((catalogue / "bibliography").glob("*.bib"))
+    odd = catalogue / "bibliography" / os.fsdecode(b"extra\xff.bib")
+    odd.write_bytes(bib.read_bytes())
+    expected = fresh(catalogue)
+    assert cached(catalogue) == expected
+    assert results_file(catalogue).is_file()
+    fresh_checks.clear()
+    assert cached(catalogue) == expected
+    assert HESSEN not in fresh_checks  # read from the cache

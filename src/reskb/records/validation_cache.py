@@ -292,7 +292,16 @@ class ResultCache:
             body = msgspec.json.encode({"format": FORMAT, "code": self.code, "files": self.files,
                                         "stats": self.stats, "bibliography": self.bibliography})
         except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
-            return
+            # a lone surrogate (a file name that is not UTF-8, in a key or a problem message) cannot be written as
+            # JSON: leave out what holds one, so the rest of the files stay cached
+            try:
+                body = msgspec.json.encode({
+                    "format": FORMAT, "code": self.code, "bibliography": {},
+                    "files": {k: v for k, v in self.files.items() if _utf8(k)},
+                    "stats": {k: v for k, v in self.stats.items() if _utf8(k) and all(_utf8(x) for x in v
+                                                                                      if isinstance(x, str))}})
+            except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
+                return
         import tempfile  # here: importing it (and random with it) costs a run that writes nothing
 
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
@@ -302,6 +311,14 @@ class ResultCache:
             os.replace(temporary, self.path)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def file_key(kind: str, shown: str, raw: bytes) -> str:
