@@ -148,3 +148,16 @@ def test_the_picker_finds_a_practice_by_each_part_of_a_hyphenated_word_and_by_co
     words = compare_shards.title_words("EXIT-Deutschland’s mentors", ["Germany"])
     assert {"exit-deutschland’s", "exit", "deutschland", "mentors", "germany"} <= words
     assert all(w == w.casefold() for w in words)
+
+
+def test_finder_and_compare_words_are_lowered_as_the_browser_lowers_what_is_typed(seed):
+    """The scripts lower what is typed with toLowerCase(), which keeps 'ß': a casefolded index ('strasse') would
+    never match 'straße' typed by a reader."""
+    record = seed.practices[sorted(seed.practices)[0]]
+    title, record.data["title"] = record.data["title"], "Beratung in der Straße"
+    try:
+        assert "straße" in words(record, seed).split()
+    finally:  # the catalogue is shared by this module's tests
+        record.data["title"] = title
+    assert "straße" in compare_shards.title_words("Beratung in der Straße", ["Österreich"])
+    assert "österreich" in compare_shards.title_words("Beratung", ["Österreich"])

@@ -49,7 +49,7 @@ def title_words(title: str, countries: list[str]) -> set[str]:
     found = set()
     for text in [title, *countries]:
         for word in _WORD.findall(text):
-            word = word.casefold()
+            word = word.lower()  # as the search box lowers what is typed (toLowerCase keeps 'ß')
             found.add(word)
             found.update(part for part in _WORD.findall(word.replace("-", " ").replace("'", " ").replace("’", " ")))
     return found

@@ -73,7 +73,8 @@ def words(record: Record, catalogue: Catalogue) -> str:
     texts += [label(k) for k in data.get("format", {}).get("kinds", [])]
     if data.get("format", {}).get("frequency"):
         texts.append(label(data["format"]["frequency"]))
-    found = dict.fromkeys(w.casefold() for text in texts if isinstance(text, str) for w in _WORD.findall(text))
+    # lower(), not casefold(): what is typed is lowered by JavaScript's toLowerCase(), which keeps 'ß' ('Straße')
+    found = dict.fromkeys(w.lower() for text in texts if isinstance(text, str) for w in _WORD.findall(text))
     return " ".join(found)
 
 
