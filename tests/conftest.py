@@ -98,3 +98,19 @@ def seed_index(seed_search_cache):  # noqa: ANN001, ANN201 - an open reskb.searc
 
     with SearchIndex.open(SEED, seed_search_cache) as index:
         yield index
+
+
+@pytest.fixture
+def fresh_checks(monkeypatch) -> list[str]:
+    """Names of the record files `reskb validate` checks afresh (cache misses) in the runs that follow."""
+    from reskb.records import validation_cache
+
+    checked: list[str] = []
+    original = validation_cache.check_record_file
+
+    def spy(kind, path, shown, raw=None):  # noqa: ANN001, ANN202
+        checked.append(shown)
+        return original(kind, path, shown, raw)
+
+    monkeypatch.setattr(validation_cache, "check_record_file", spy)
+    return checked

@@ -37,20 +37,6 @@ def same_as_fresh(root: Path) -> list:
     return problems
 
 
-@pytest.fixture
-def fresh_checks(monkeypatch) -> list[str]:
-    """Names of the files checked afresh (cache misses) in the runs that follow."""
-    checked: list[str] = []
-    original = validation_cache.check_record_file
-
-    def spy(kind, path, shown, raw=None):  # noqa: ANN001, ANN202
-        checked.append(shown)
-        return original(kind, path, shown, raw)
-
-    monkeypatch.setattr(validation_cache, "check_record_file", spy)
-    return checked
-
-
 @pytest.mark.parametrize("source", [FIXTURE, SEED, STUDIES], ids=["fixture", "seed", "studies"])
 def test_cached_runs_report_what_fresh_runs_do(tmp_path, source, fresh_checks):
     root = tmp_path / "catalogue"

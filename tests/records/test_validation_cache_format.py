@@ -10,28 +10,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from test_validation_cache import rewrite
+from test_validation_cache import cached, fresh, results_file, rewrite
 
 from conftest import edit
-from reskb.cache_dir import catalogue_cache
 from reskb.records import parallel_checks, validation_cache
 from reskb.records.validate import load_catalogue
 
 HESSEN = "practices/hessen-case-meetings.yaml"
-
-
-def results_file(root: Path) -> Path:
-    return catalogue_cache(root, validation_cache.CACHE_NAME) / validation_cache.RESULTS_FILE
-
-
-def cached(root: Path) -> list:
-    checked, not_cached = validation_cache.validate(root)
-    assert not_cached == ""
-    return checked.problems
-
-
-def fresh(root: Path) -> list:
-    return validation_cache.validate(root, use_cache=False)[0].problems
 
 
 def entries(root: Path) -> dict[str, bytes]:
@@ -44,19 +29,6 @@ def entries(root: Path) -> dict[str, bytes]:
 def key_of(root: Path, shown: str) -> str:
     kind = next(k for k, folder in validation_cache.FOLDERS.items() if shown.startswith(folder + "/"))
     return validation_cache.file_key(kind, shown, (root / shown).read_bytes())
-
-
-@pytest.fixture
-def fresh_checks(monkeypatch) -> list[str]:
-    checked: list[str] = []
-    original = validation_cache.check_record_file
-
-    def spy(kind, path, shown, raw=None):  # noqa: ANN001, ANN202
-        checked.append(shown)
-        return original(kind, path, shown, raw)
-
-    monkeypatch.setattr(validation_cache, "check_record_file", spy)
-    return checked
 
 
 LIES = {

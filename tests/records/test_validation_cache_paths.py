@@ -10,20 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_validation_cache import cached, fresh
 
 from conftest import FIXTURE, SEED, STUDIES, edit
 from reskb.records import parallel_checks, validation_cache
 from reskb.records.validate import load_catalogue
-
-
-def cached(root: Path) -> list:
-    checked, not_cached = validation_cache.validate(root)
-    assert not_cached == ""
-    return checked.problems
-
-
-def fresh(root: Path) -> list:
-    return validation_cache.validate(root, use_cache=False)[0].problems
 
 
 @pytest.fixture
