@@ -39,6 +39,20 @@ def numbers(gaps):
     return out
 
 
+def word_index(files, folder, keys, read) -> dict[int, set[str]]:
+    """Practice number -> its words, from the word files `data/<folder>/words-<key>.js` (each checked to hold only
+    words of its key)."""
+    index: dict[int, set[str]] = {}
+    for key in keys:
+        name, entries = read(files[f"data/{folder}/words-{key}.js"])
+        assert name == f"words-{key}"
+        for word, gaps in entries.items():
+            assert finder_shards.word_key(word) == key
+            for n in numbers(gaps):
+                index.setdefault(n, set()).add(word)
+    return index
+
+
 def test_below_the_threshold_nothing_changes(seed, monkeypatch):
     monkeypatch.delenv(ENV, raising=False)
     files = build_downloads(seed)
@@ -56,14 +70,7 @@ def test_shards_hold_every_practices_words_and_values(seed, monkeypatch):
     practices = sorted(seed.practices.values(), key=lambda r: finder_shards.by_title(r))
     assert name == "table" and table["count"] == len(practices)
     # every word of every practice, and nothing else, is in the file its key names
-    index = {}
-    for key in table["words"]:
-        name, entries = shard(files[f"data/finder/words-{key}.js"])
-        assert name == f"words-{key}"
-        for word, gaps in entries.items():
-            assert finder_shards.word_key(word) == key
-            for i in numbers(gaps):
-                index.setdefault(i, set()).add(word)
+    index = word_index(files, "finder", table["words"], shard)
     for i, record in enumerate(practices):
         assert index[i] == set(words(record, seed).split()), record.id
         data = practice_data(record, seed)
@@ -122,14 +129,7 @@ def test_a_large_compare_page_finds_every_practice_by_id_and_by_the_words_of_its
     assert "practices" not in data and data["count"] == len(full["practices"])
     assert {k: data[k] for k in ("fields", "max", "not_recorded", "tables")} == \
         {k: full[k] for k in ("fields", "max", "not_recorded", "tables")}
-    index = {}
-    for key in data["words"]:
-        name, entries = compare_shard(files[f"data/compare/words-{key}.js"])
-        assert name == f"words-{key}"
-        for word, gaps in entries.items():
-            assert finder_shards.word_key(word) == key
-            for n in numbers(gaps):
-                index.setdefault(n, set()).add(word)
+    index = word_index(files, "compare", data["words"], compare_shard)
     firsts = data["ids"]
     for n, practice in enumerate(full["practices"]):  # in title order: a practice's number is its place
         # the address names it by id: the ids file whose range holds the id gives its number
