@@ -24,18 +24,18 @@ def date_problems(record: Record, today: date | None = None) -> Iterator[Problem
         value = record.data.get(name)
         if not isinstance(value, str) or len(value) != 10:
             continue  # the schema reports a missing or malformed date
-        line = record.doc.line_of((name,))
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            yield Problem(record.path, line, name, f"'{value}' is not a date in the calendar",
+            yield Problem(record.path, record.doc.line_of((name,)), name, f"'{value}' is not a date in the calendar",
                           "check the day and the month (YYYY-MM-DD)")
             continue
         if day > latest:
-            yield Problem(record.path, line, name, f"{value} lies in the future", "write the date of the work done")
+            yield Problem(record.path, record.doc.line_of((name,)), name, f"{value} lies in the future",
+                          "write the date of the work done")
         elif day < EARLIEST:
-            yield Problem(record.path, line, name, f"{value} is before {EARLIEST.year}, earlier than any catalogue record",
-                          "check the year")
+            yield Problem(record.path, record.doc.line_of((name,)), name,
+                          f"{value} is before {EARLIEST.year}, earlier than any catalogue record", "check the year")
         else:
             found[name] = day
     if "added" in found and "last_reviewed" in found and found["added"] > found["last_reviewed"]:

@@ -10,7 +10,6 @@ import dataclasses
 import difflib
 import html
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..citations import citation_lines
 from ..citations.bibtex_safety import MAX_ENTRIES, too_many_entries, url_problems
-from ..problems import Problem, display_path, visible
+from ..problems import Problem, display_path
 from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
-from .checkout import checkout_problems
+from .checkout import Listing, checkout_problems
 from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
 from .locators import uncovered_locators
 from .markdown_limits import markdown_problems
@@ -111,9 +110,10 @@ FileCheck = Callable[[str, Path, str], FileResult]
 BibliographyCheck = Callable[[list[Path], Path], Bibliography]
 
 
-def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: BibliographyCheck) -> Checked:
+def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: BibliographyCheck,
+                    listing: Listing | None = None) -> Checked:
     """Every check, from the results of each file (`check_file`, `check_bibliography`: fresh, or from
-    validation_cache) and the cross-record checks, which always run."""
+    validation_cache) and the cross-record checks, which always run; `listing`: the run's, if it has one."""
     root = Path(root)
     catalogue = Catalogue(root=root)
     problems: list[Problem] = []
@@ -122,13 +122,14 @@ def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: Bibli
         problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
                                 "challenges/ and topics/", "run the command from the repository's top folder"))
         return Checked(problems, catalogue, [], Bibliography([], {}, set()))
-    problems += list(checkout_problems(root))  # symlinks, hostile names: before any file is read
-    bib_paths = [path for path, _ in _files(root / "bibliography", ".bib", root, problems)]
+    listing = listing or Listing(root)
+    problems += list(checkout_problems(root, listing))  # symlinks, hostile names: before any file is read
+    bib_paths = [path for path, _ in _files(listing, "bibliography", ".bib", problems)]
     with ThreadPoolExecutor(max_workers=1) as pool:  # pandoc reads the .bib files while Python reads the YAML
         pending = pool.submit(check_bibliography, bib_paths, root)
         files: list[tuple[str, FileResult]] = []
         for kind in KINDS:
-            for path, shown in _files(root / FOLDERS[kind], ".yaml", root, problems):
+            for path, shown in _files(listing, FOLDERS[kind], ".yaml", problems):
                 result = check_file(kind, path, shown)
                 files.append((kind, result))
                 problems += result.problems
@@ -214,29 +215,11 @@ def _own_problems(record: Record, values: list[tuple[Pointer, Any]] | None = Non
                           f"the end year {end} is before the start year {start}", "check both years")
 
 
-def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
-    """(path, name as shown) of the files with the suffix in a folder of the catalogue."""
-    if not folder.is_dir() or folder.is_symlink():  # a symlinked folder is reported by checkout_problems
-        return []
-    found = []
-    shown_folder = display_path(folder, root)  # resolved once: no file found here is a link
-    with os.scandir(folder) as scan:  # names and types in one pass (Path.iterdir, is_dir: a stat per file)
-        entries = sorted(scan, key=lambda entry: os.path.normcase(entry.name))
-    for entry in entries:
-        if entry.name.startswith(".") or entry.is_dir():
-            continue
-        path = folder / entry.name
-        if entry.is_symlink():
-            problems.append(Problem(display_path(path, root), 0, "", "symbolic links are not allowed here",
-                                    "put the file itself in the folder"))
-        elif path.suffix == suffix:
-            found.append((path, f"{shown_folder}/{visible(path.name)}"))
-        elif path.suffix in (".yml", ".YAML", ".bibtex"):
-            problems.append(Problem(display_path(path, root), 0, "", f"the file name must end in {suffix}",
-                                    f"rename it to {path.stem}{suffix}"))
-        elif folder.name != "bibliography" or path.suffix != ".md":
-            problems.append(Problem(display_path(path, root), 0, "", f"unexpected file in {folder.name}/",
-                                    f"only *{suffix} files belong here"))
+def _files(listing: Listing, name: str, suffix: str, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """(path, name as shown) of the files with the suffix in a folder of the catalogue; the others' problems
+    are added to `problems`."""
+    found, stray = listing.files(name, suffix)
+    problems += stray
     return found
 
 
@@ -437,14 +420,14 @@ def _check_ids(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 continue
-            line = record.doc.line_of((field, i))
             if value == record.id and kind == record.kind:
-                yield Problem(record.path, line, f"{field}[{i}]", "a record cannot be related to itself",
-                              "remove it from the list")
+                yield Problem(record.path, record.doc.line_of((field, i)), f"{field}[{i}]",
+                              "a record cannot be related to itself", "remove it from the list")
             elif value not in known and value not in catalogue.unreadable[kind]:
                 close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"the {kind} ids are the file names in {FOLDERS[kind]}/"
-                yield Problem(record.path, line, f"{field}[{i}]", f"unknown {kind} id '{value}'", hint)
+                yield Problem(record.path, record.doc.line_of((field, i)), f"{field}[{i}]",
+                              f"unknown {kind} id '{value}'", hint)
 
 
 def citation_uses(record: Record) -> list[tuple[str, int, str]]:
@@ -561,16 +544,23 @@ def _country_hint(code: str) -> str:
 
 
 def check_unused(catalogue: Catalogue) -> Iterator[Problem]:
-    cited_by = catalogue.indexes["cited_by"]
+    """References nobody cites, topics and challenges no practice lists (from sets: catalogue.indexes, sorted by
+    title, would cost a validation run on a large catalogue a tenth of its time)."""
+    cited = {key for record in catalogue.all_records() for key in record.cited}
     for key, ref in catalogue.references.items():
-        if key not in cited_by and key not in catalogue.docs_citations:
+        if key not in cited and key not in catalogue.docs_citations:
             yield Problem(ref.path, ref.line, key, f"no record cites '{key}'",
                           "cite it from a record or remove it", "warning")
-    for kind, index in (("topic", "topic"), ("challenge", "challenge")):
+    for kind, field in (("topic", "topics"), ("challenge", "challenges")):
+        listed = {value for practice in catalogue.practices.values() for value in _strings(practice.data.get(field))}
         for record in catalogue.records[kind].values():
-            if not catalogue.practices_for(index, record.id) and not record.data.get("open_question"):
+            if record.id not in listed and not record.data.get("open_question"):
                 yield Problem(record.path, 1, "", f"no practice lists this {kind} yet",
                               f"add '{record.id}' to the {FOLDERS[kind]} of a practice", "warning")
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -46,11 +46,11 @@ from ..cache_dir import UnsafeCache, catalogue_cache, check_cache_folder
 from ..problems import Problem
 from . import parallel_checks
 from .catalogue import FOLDERS, KINDS
+from .checkout import Listing
 from .validate import (
     Bibliography,
     Checked,
     FileResult,
-    _files,
     check_catalogue,
     check_record_file,
     read_bibliography,
@@ -79,9 +79,10 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
     gc.disable()  # a run makes many objects and few cycles: the collector's passes would cost a sixth of it
     try:
         cache = ResultCache(folder / RESULTS_FILE)
+        listing = Listing(root)  # the folders, listed once for both
         try:
-            cache.prepare(root)
-            checked = check_catalogue(root, cache.check_file, cache.check_bibliography)
+            cache.prepare(root, listing)
+            checked = check_catalogue(root, cache.check_file, cache.check_bibliography, listing)
         finally:
             cache.close()
         cache.save()
@@ -185,7 +186,7 @@ class ResultCache:
         self.pending: deque[_Seen] = deque()
         self.changed = False
 
-    def prepare(self, root: Path) -> None:
+    def prepare(self, root: Path, listing: Listing | None = None) -> None:
         """Find each record file's key (from its stat when that is unchanged), and check the files no entry
         covers in worker processes when there are many (parallel_checks). With no entries at all (the first
         run, another code version) every file is a miss whatever its bytes: the workers read and hash them,
@@ -194,7 +195,7 @@ class ResultCache:
         unread = not self.old_files
         now = time.time_ns()  # before any stat: a file settled then is settled when its stat is taken
         for kind in KINDS:
-            for path, shown in _files(root / FOLDERS[kind], ".yaml", root, []):  # the problems: check_catalogue's
+            for path, shown in (listing or Listing(root)).files(FOLDERS[kind], ".yaml")[0]:  # the problems: check_catalogue's
                 try:
                     seen = self._identify(kind, path, shown, now, read=not unread)
                 except OSError:
