@@ -106,6 +106,10 @@ class Formatter:
         self.bibliography_done = False
         self._workdir = tempfile.TemporaryDirectory(prefix="reskb-csl-")
 
+    def close(self) -> None:
+        """Remove the temporary folder now (else at exit, by its finalizer)."""
+        self._workdir.cleanup()
+
     # --- preparing ---------------------------------------------------------------------------
 
     def groups_of(self, markdown: str) -> list[list[Citation]]:
