@@ -99,9 +99,12 @@ def test_dates_are_checked_against_today_not_the_day_of_the_cache(catalogue, mon
     assert not any("lies in the future" in p.message for p in same_as_fresh(catalogue))
 
 
-def rewrite(path: Path, change) -> None:  # noqa: ANN001
-    """Apply change to the cache's JSON and store it with a matching digest (a well-formed file that lies)."""
+def rewrite(path: Path, change, memo: bool = False) -> None:  # noqa: ANN001
+    """Apply change to the cache's JSON and store it with a matching digest (a well-formed file that lies); without
+    the memo of the last run's problems unless `memo` (else the files it holds are not decoded at all)."""
     data = json.loads(path.read_bytes().partition(b"\n")[2])
+    if not memo:
+        data["memo"] = None
     change(data)
     body = json.dumps(data).encode()
     path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
@@ -138,6 +141,31 @@ def test_a_lying_entry_is_a_miss(catalogue, lie, fresh_checks):
     assert cached(catalogue) == expected
     if lie not in ("bibliography of strings",):
         assert "practices/hessen-case-meetings.yaml" in fresh_checks  # checked afresh, not taken from the entry
+    assert cached(catalogue) == expected  # and the cache it wrote back is sound
+
+
+MEMO_LIES = {
+    "another file's problem": lambda m: [f.__setitem__(3, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+                                         for f in m["files"].values()],
+    "another file's placeholder": lambda m: [f.__setitem__(4, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+                                             for f in m["files"].values()],
+    "wrong types": lambda m: [f.__setitem__(0, "no") for f in m["files"].values()],
+    "problem of the wrong shape": lambda m: [f.__setitem__(3, [[1, 2]]) for f in m["files"].values()],
+    "files not a mapping": lambda m: m.update(files=[1, 2]),
+    "other surroundings": lambda m: m.update(surroundings="0" * 64),
+    "no surroundings": lambda m: m.pop("surroundings"),
+}
+
+
+@pytest.mark.parametrize("lie", list(MEMO_LIES))
+def test_a_lying_memo_is_not_used(catalogue, lie):
+    """The memo of the last run's problems (validation_cache._Memo): of the wrong shape, or naming another file
+    where a file's own problems belong, and the run checks everything as without it."""
+    edit(catalogue / "practices/hessen-case-meetings.yaml", "lead_actor: state", "lead_actor: states")
+    expected = same_as_fresh(catalogue)
+    assert json.loads(results_file(catalogue).read_bytes().partition(b"\n")[2])["memo"]["files"]
+    rewrite(results_file(catalogue), lambda data: MEMO_LIES[lie](data["memo"]), memo=True)
+    assert cached(catalogue) == expected
     assert cached(catalogue) == expected  # and the cache it wrote back is sound
 
 

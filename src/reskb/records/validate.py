@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import html
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,6 +106,10 @@ class Checked:
     catalogue: Catalogue  # of stand-ins: ids, titles and links only
     files: list[tuple[str, FileResult]]
     bibliography: Bibliography
+    #: the problems by where they come from (before `mask`), which validation_cache keeps for the next run:
+    by_file: list[list[Problem]] = dataclasses.field(default_factory=list)  # file_problems() of each of `files`
+    across: list[Problem] = dataclasses.field(default_factory=list)  # checks across records (across_problems)
+    today: date | None = None  # the day the dates were checked against
 
 
 FileCheck = Callable[[str, Path, str], FileResult]
@@ -116,47 +122,79 @@ def check_catalogue(root: Path, check_file: FileCheck, check_bibliography: Bibli
     validation_cache) and the cross-record checks, which always run; `listing`: the run's, if it has one."""
     root = Path(root)
     catalogue = Catalogue(root=root)
-    problems: list[Problem] = []
-    placeholders: list[Problem] = []  # `TODO` left from `reskb new`: reported instead of what they cause
     if not any((root / FOLDERS[k]).is_dir() for k in KINDS):
-        problems.append(Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, "
-                                "challenges/ and topics/", "run the command from the repository's top folder"))
-        return Checked(problems, catalogue, [], Bibliography([], {}, set()))
+        problem = Problem(root.as_posix(), 0, "", "no catalogue here: expected folders practices/, challenges/ and "
+                          "topics/", "run the command from the repository's top folder")
+        return Checked([problem], catalogue, [], Bibliography([], {}, set()))
     listing = listing or Listing(root)
-    problems += list(checkout_problems(root, listing))  # symlinks, hostile names: before any file is read
-    bib_paths = [path for path, _ in _files(listing, "bibliography", ".bib", problems)]
+    base, bib_paths = listing_problems(listing)  # symlinks, hostile names, stray files: before any file is read
+    across: list[Problem] = []
     with ThreadPoolExecutor(max_workers=1) as pool:  # pandoc reads the .bib files while Python reads the YAML
         pending = pool.submit(check_bibliography, bib_paths, root)
         files: list[tuple[str, FileResult]] = []
-        for kind in KINDS:
-            for path, shown in _files(listing, FOLDERS[kind], ".yaml", problems):
-                result = check_file(kind, path, shown)
-                files.append((kind, result))
-                problems += result.problems
-                placeholders += result.placeholders
-                if result.unreadable:
-                    catalogue.unreadable[kind].add(path.stem)
-                elif result.standin is not None:
-                    _add_record(catalogue, result.standin, path, problems)
+        for kind, path, shown in record_files(listing):
+            result = check_file(kind, path, shown)
+            files.append((kind, result))
+            if result.unreadable:
+                catalogue.unreadable[kind].add(path.stem)
+            elif result.standin is not None:
+                _add_record(catalogue, result.standin, path, across)
         bib = pending.result()
-    problems += bib.problems
+    base += bib.problems
     catalogue.references = bib.references
     catalogue.broken_references = bib.broken
-    results = {id(result.standin): result for _, result in files if result.standin is not None}
+    base += list(check_docs_citations(catalogue, root / "docs"))
     today = today_utc()  # once, not once a record
-    for record in catalogue.all_records():
-        result = results[id(record)]
-        problems += result.own_problems
-        problems += list(_check_ids(catalogue, record))
-        problems += list(unknown_citations(catalogue, record.path, result.citations))
-        problems += [problem for key, problem in result.locators if key in catalogue.references]
-        problems += list(date_problems(record, today))
-    problems += [*evaluations.check(catalogue), *glossary.check(catalogue)]
-    problems += list(check_docs_citations(catalogue, root / "docs"))
+    by_file = [file_problems(catalogue, result, today) for _, result in files]
+    across += across_problems(catalogue)
+    problems = final_problems([*base, *itertools.chain.from_iterable(by_file), *across],
+                              [p for _, result in files for p in result.placeholders])
+    return Checked(problems, catalogue, files, bib, by_file, across, today)
+
+
+def listing_problems(listing: Listing) -> tuple[list[Problem], list[Path]]:
+    """The problems of the checkout's names and stray files, and the .bib files."""
+    problems = list(checkout_problems(listing.root, listing))
+    bib_paths = [path for path, _ in _files(listing, "bibliography", ".bib", problems)]
+    for kind in KINDS:
+        _files(listing, FOLDERS[kind], ".yaml", problems)
+    return problems, bib_paths
+
+
+def record_files(listing: Listing) -> Iterator[tuple[str, Path, str]]:
+    """(kind, path, name as shown) of every record file, in the order the checks read them."""
+    for kind in KINDS:
+        for path, shown in listing.files(FOLDERS[kind], ".yaml")[0]:
+            yield kind, path, shown
+
+
+def file_problems(catalogue: Catalogue, result: FileResult, today: date) -> list[Problem]:
+    """A file's own problems and, when its record is in the catalogue (not a second use of an id), those of the
+    record's links, citations and dates: what depends on the file and on the catalogue's ids, references and day."""
+    problems = list(result.problems)
+    record = result.standin
+    if record is None or catalogue.records[record.kind].get(record.id) is not record:
+        return problems
+    problems += result.own_problems
+    problems += _check_ids(catalogue, record)
+    problems += unknown_citations(catalogue, record.path, result.citations)
+    problems += [problem for key, problem in result.locators if key in catalogue.references]
+    problems += date_problems(record, today)
+    return problems
+
+
+def across_problems(catalogue: Catalogue) -> list[Problem]:
+    """The checks across records (besides the ids used twice, which _add_record reports): evaluations, glossary
+    terms, references and topics that nothing uses."""
+    problems = [*evaluations.check(catalogue), *glossary.check(catalogue)]
     if not any(catalogue.unreadable.values()):  # with a file unread, "nobody cites X" may be false
-        problems += list(check_unused(catalogue))
-    problems = mask(problems, placeholders)
-    return Checked(sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message)), catalogue, files, bib)
+        problems += check_unused(catalogue)
+    return problems
+
+
+def final_problems(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:
+    """The report: placeholder messages in place of what the markers caused, without repeats, in file order."""
+    return sorted(set(mask(problems, placeholders)), key=lambda p: (p.path, p.line, p.field, p.message))
 
 
 def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = None) -> FileResult:

@@ -36,6 +36,7 @@ import time
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,19 +46,26 @@ import yaml
 from ..cache_dir import UnsafeCache, catalogue_cache, check_cache_folder
 from ..problems import Problem
 from . import parallel_checks
-from .catalogue import FOLDERS, KINDS
+from .catalogue import FOLDERS, KINDS, Catalogue, Record
 from .checkout import Listing
+from .record_dates import today_utc
 from .validate import (
     Bibliography,
     Checked,
     FileResult,
+    _add_record,
     check_catalogue,
+    check_docs_citations,
     check_record_file,
+    file_problems,
+    final_problems,
+    listing_problems,
     read_bibliography,
+    record_files,
     standin_record,
 )
 
-FORMAT = 4
+FORMAT = 5
 CACHE_NAME = "validate"
 RESULTS_FILE = "results.json"
 MAX_CACHE_BYTES = 512_000_000
@@ -82,7 +90,10 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
         listing = Listing(root)  # the folders, listed once for both
         try:
             cache.prepare(root, listing)
-            checked = check_catalogue(root, cache.check_file, cache.check_bibliography, listing)
+            checked = cache.quick(root, listing)
+            if checked is None:
+                checked = check_catalogue(root, cache.check_file, cache.check_bibliography, listing)
+                cache.remember(checked, listing)
         finally:
             cache.close()
         cache.save()
@@ -177,7 +188,9 @@ class ResultCache:
     def __init__(self, path: Path):
         self.path = path
         self.code = code_version()
-        self.old_files, self.old_bibliography, self.old_stats = _read(path, self.code)
+        self.old_files, self.old_bibliography, self.old_stats, self.old_memo = _read(path, self.code)
+        self.memo: _Memo | None = None  # this run's, to be saved
+        self.keys: dict[tuple[str, str], str] = {}  # (kind, shown) -> the key of its entry in `files`
         self.files: dict[str, msgspec.Raw] = {}  # the entries this run used or made (JSON): the next file's
         self.stats: dict[str, tuple[Any, ...]] = {}  # shown name -> (*stat key, entry key), for settled files
         self.bibliography: dict[str, Any] = {}
@@ -252,7 +265,7 @@ class ResultCache:
         if seen is None:  # not met by prepare(): read as it is now
             raw = path.read_bytes()
             seen = _Seen(file_key(kind, shown, raw), None, raw)
-        entry: Any = self.old_files.get(seen.key)
+        entry: Any = self.old_files.get(seen.key) or self.files.get(seen.key)  # this run's: from quick()
         result = decode_file_result(entry, kind, path, shown) if entry is not None else None
         if result is None and self._from_workers(seen):
             entry = seen.entry
@@ -267,11 +280,105 @@ class ResultCache:
             self.changed = True
             if not entry:  # a value JSON cannot hold faithfully (NaN, a lone surrogate): not kept
                 return result
-        self.files[seen.key] = entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry)
+        self._use(kind, shown, seen, entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry))
+        return result
+
+    def _use(self, kind: str, shown: str, seen: _Seen, entry: msgspec.Raw) -> None:
+        """Keep the file's entry (and its stat key, when settled) for the next run."""
+        assert seen.key is not None
+        self.files[seen.key] = entry
+        self.keys[(kind, shown)] = seen.key
         if seen.stat is not None:
             self.stats[shown] = (*seen.stat, seen.key)
             self.changed |= self.old_stats.get(shown) != self.stats[shown]
-        return result
+
+    def quick(self, root: Path, listing: Listing) -> Checked | None:
+        """The run's report from the last run's memo (see _Memo) when nothing that one file's checks read of
+        another has changed: the files the memo holds are not decoded, the others are checked, and their links,
+        citations and dates against the catalogue's ids, references and day; None when the memo cannot answer
+        (none kept, many files changed, another day, bibliography or hand-written page, or a changed file
+        changed what others' checks read of it: an id, a link, a citation...). Then every check runs."""
+        memo = self.old_memo
+        if memo is None or self.fresh is not None or not any((root / FOLDERS[k]).is_dir() for k in KINDS):
+            return None
+        base, bib_paths = listing_problems(listing)
+        try:
+            if _bibliography_key(bib_paths, root) != self.old_bibliography.get("key"):
+                return None
+        except OSError:
+            return None
+        catalogue = Catalogue(root=root)
+        found: list[tuple[str, Path, str, _MemoFile, FileResult | None]] = []
+        for kind, path, shown in record_files(listing):
+            seen = self.seen.get((kind, shown))
+            kept = memo.files.get(seen.key) if seen is not None and seen.key in self.old_files else None
+            result = None
+            if kept is not None:
+                assert seen is not None and seen.key is not None
+                if any(row[0] != shown for row in (*kept.problems, *kept.placeholders)):
+                    return None  # a file's own problems name that file: this memo lies
+                self._use(kind, shown, seen, self.old_files[seen.key])
+                record = None if kept.unreadable or kept.id is None else _id_only(kind, path, shown, kept.id)
+            else:
+                result = self.check_file(kind, path, shown)
+                key = self.keys.get((kind, shown))
+                if key is None:  # its results could not be kept: the memo could not hold them either
+                    return None
+                record = result.standin
+                kept = _MemoFile(result.unreadable, None if record is None else record.id,
+                                 contribution(kind, key, result), [], [])
+            found.append((kind, path, shown, kept, result))
+            if kept.unreadable:
+                catalogue.unreadable[kind].add(path.stem)
+            elif record is not None:
+                _add_record(catalogue, record, path, [])  # what it reports is in the memo's `across`
+        bib = self.check_bibliography(bib_paths, root)
+        base += bib.problems
+        catalogue.references = bib.references
+        catalogue.broken_references = bib.broken
+        base += list(check_docs_citations(catalogue, root / "docs"))
+        today = today_utc()
+        here = surroundings(today, self.bibliography.get("key", ""), catalogue.docs_citations,
+                            [(kind, path, shown, kept) for kind, path, shown, kept, _ in found])
+        if here != memo.surroundings:
+            return None
+        problems: list[Problem] = [*base, *(Problem(*row) for row in memo.across)]
+        placeholders: list[Problem] = []
+        files: dict[str, _MemoFile] = {}
+        changed: list[tuple[str, FileResult]] = []
+        for kind, _, shown, kept, result in found:
+            if result is not None:  # checked in this run
+                own = file_problems(catalogue, result, today)
+                kept = _MemoFile(kept.unreadable, kept.id, kept.contribution, [_problem_json(p) for p in own],
+                                 [_problem_json(p) for p in result.placeholders])
+                changed.append((kind, result))
+            problems += [Problem(*row) for row in kept.problems]
+            placeholders += [Problem(*row) for row in kept.placeholders]
+            files[self.keys[(kind, shown)]] = kept
+        self.memo = _Memo(here, files, memo.across)
+        self.changed |= bool(changed) or len(files) != len(memo.files)
+        return Checked(final_problems(problems, placeholders), catalogue, changed, bib, today=today)
+
+    def remember(self, checked: Checked, listing: Listing) -> None:
+        """Keep the problems of a run of every check by file and across records, for quick()."""
+        self.memo = None
+        if checked.today is None or "key" not in self.bibliography or len(checked.by_file) != len(checked.files):
+            return
+        files: dict[str, _MemoFile] = {}
+        described = []
+        for (kind, path, shown), (_, result), own in zip(record_files(listing), checked.files, checked.by_file,
+                                                         strict=True):
+            key = self.keys.get((kind, shown))
+            if key is None:  # not kept (a value JSON cannot hold): every run checks it afresh
+                return
+            record = result.standin
+            kept = _MemoFile(result.unreadable, None if record is None else record.id, contribution(kind, key, result),
+                             [_problem_json(p) for p in own], [_problem_json(p) for p in result.placeholders])
+            files[key] = kept
+            described.append((kind, path, shown, kept))
+        self.memo = _Memo(surroundings(checked.today, self.bibliography["key"], checked.catalogue.docs_citations,
+                                       described), files, [_problem_json(p) for p in checked.across])
+        self.changed = True
 
     def check_bibliography(self, paths: list[Path], root: Path) -> Bibliography:
         key = _bibliography_key(paths, root)
@@ -291,7 +398,7 @@ class ResultCache:
             return
         try:  # the entries are msgspec.Raw: their bytes are copied, not encoded again
             body = msgspec.json.encode({"format": FORMAT, "code": self.code, "files": self.files,
-                                        "stats": self.stats, "bibliography": self.bibliography})
+                                        "stats": self.stats, "bibliography": self.bibliography, "memo": self.memo})
         except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
             # a lone surrogate (a file name that is not UTF-8, in a key or a problem message) cannot be written as
             # JSON: leave out what holds one, so the rest of the files stay cached
@@ -308,7 +415,8 @@ class ResultCache:
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
+                out.write(body)
             os.replace(temporary, self.path)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
@@ -334,6 +442,68 @@ def _bibliography_key(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
+#: a Problem as JSON: path, line, field, message, hint, severity
+_ProblemRow = tuple[str, int, str, str, str, Literal["error", "warning"]]
+
+
+class _MemoFile(msgspec.Struct, array_like=True):
+    """What the last run found of one file (under its entry's key), true while _Memo.surroundings are."""
+
+    unreadable: bool
+    id: str | None  # its record's id; None when it has no stand-in
+    contribution: str  # what the checks of other records read of it (contribution())
+    problems: list[_ProblemRow]  # validate.file_problems
+    placeholders: list[_ProblemRow]
+
+
+class _Memo(msgspec.Struct):
+    """The problems of the last run by file and across records, and the surroundings they were found in.
+
+    A file's own problems and those of its record's links, citations and dates depend on its bytes and on the
+    catalogue's ids, references and day; the checks across records (ids used twice, evaluations, glossary,
+    unused references and topics) on what they read of each file (contribution()). So while `surroundings`, a
+    digest of all that, are the same, a file whose entry the memo holds has the problems it holds, and
+    `across` holds the checks across records; the files it does not hold are checked (quick())."""
+
+    surroundings: str
+    files: dict[str, _MemoFile]
+    across: list[_ProblemRow]
+
+
+def contribution(kind: str, key: str, result: FileResult) -> str:
+    """A digest of what the checks of other records read of a file (_add_record, _check_ids, across_problems):
+    its record's id and its line, the keys it cites and, of a practice, the topics and challenges it lists and
+    its evidence status (and line); of a topic or challenge, its open question. The checks of evaluations and
+    glossary terms read all of them: theirs is the key of the file. repr(), not JSON: 1, True and '1' differ."""
+    record = result.standin
+    if record is None:
+        return ""
+    if kind in ("evaluation", "glossary"):
+        return key
+    read: list[Any] = [kind, record.id, record.doc.line_of(("id",)), record.cited]
+    if kind == "practice":
+        read += [record.data.get("topics"), record.data.get("challenges"), record.get("evidence.status"),
+                 record.doc.line_of(("evidence", "status"))]
+    else:
+        read.append(record.data.get("open_question"))
+    return hashlib.sha256(repr(read).encode("utf-8", "backslashreplace")).hexdigest()[:32]
+
+
+def surroundings(today: date, bibliography: str, docs_citations: dict[str, set[str]],
+                 files: list[tuple[str, Path, str, _MemoFile]]) -> str:
+    """A digest of the day, the bibliography, the keys the hand-written pages cite and, in order, each record
+    file's name, whether it was read, its record's id and its contribution."""
+    described = [(kind, path.name, shown, kept.unreadable, kept.id, kept.contribution)
+                 for kind, path, shown, kept in files]
+    text = repr((today.isoformat(), bibliography, sorted(docs_citations), described))
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def _id_only(kind: str, path: Path, shown: str, record_id: str) -> Record:
+    """A stand-in with nothing but the id: what the checks of a file quick() checks read of the others."""
+    return standin_record(kind, path, shown, {"id": record_id}, {}, [])
+
+
 class _CacheFile(msgspec.Struct):
     """The cache file's shape; each file's entry is checked (decoded) only when its file is met."""
 
@@ -342,15 +512,18 @@ class _CacheFile(msgspec.Struct):
     files: dict[str, msgspec.Raw]
     stats: dict[str, tuple[str, int, int, int, int, int, str]]
     bibliography: dict[str, Any]
+    memo: _Memo | None = None
 
 
 _FILE_DECODER = msgspec.json.Decoder(_CacheFile)
 
 
-def _read(path: Path, code: str) -> tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]]]:
-    """(file entries, bibliography entry, stat keys) of the cache file; empty when it is missing, not this
+def _read(path: Path, code: str) -> tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]],
+                                         _Memo | None]:
+    """(file entries, bibliography entry, stat keys, memo) of the cache file; empty when it is missing, not this
     user's own regular file, too large, corrupt, or from another format or code version."""
-    nothing: tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]]] = ({}, {}, {})
+    nothing: tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]], _Memo | None] = ({}, {}, {},
+                                                                                                        None)
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -362,15 +535,16 @@ def _read(path: Path, code: str) -> tuple[dict[str, msgspec.Raw], dict[str, Any]
                     hasattr(os, "getuid") and info.st_uid != os.getuid()):
                 return nothing
             raw = stream.read(MAX_CACHE_BYTES + 1)
-        digest, _, body = raw.partition(b"\n")
-        if digest != hashlib.sha256(body).hexdigest().encode():
+        split = raw.find(b"\n")
+        body = memoryview(raw)[split + 1:]  # not a copy of megabytes
+        if split < 0 or raw[:split] != hashlib.sha256(body).hexdigest().encode():
             return nothing
         data = _FILE_DECODER.decode(body)  # the shape of the whole; each entry's when its file is met
     except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
         return nothing
     if data.format != FORMAT or data.code != code:
         return nothing
-    return data.files, data.bibliography, data.stats
+    return data.files, data.bibliography, data.stats, data.memo
 
 
 # --- entries as JSON -----------------------------------------------------------------------
@@ -406,8 +580,6 @@ def _typed(value: Any, kind: type) -> list[Any]:
         raise _Malformed
     return value
 
-
-_ProblemRow = tuple[str, int, str, str, str, Literal["error", "warning"]]
 
 
 class _StandIn(msgspec.Struct):

@@ -1,0 +1,135 @@
+"""`reskb validate`'s memo of the last run's problems (validation_cache._Memo): after an edit that changes
+nothing other records' checks read (a title, a text, a date, a link of its own), the run takes every other
+file's problems from the memo without decoding its entry; after any other edit it runs every check. Either way
+it reports exactly what a fresh run and the build report."""
+
+from __future__ import annotations
+
+import datetime as real
+import shutil
+
+import pytest
+from test_validation_cache import cached, fresh, results_file, same_as_fresh
+
+from conftest import STUDIES, edit
+from reskb.records import validation_cache
+
+#: (what the edit is, file, old text, new text, whether the memo answers)
+EDITS = [
+    ("a title", "practices/hessen-case-meetings.yaml", "title: Case meetings in Hessen",
+     "title: Case conferences in Hessen", True),
+    ("a link of its own to no practice", "practices/hessen-case-meetings.yaml", "related: [norway-family-meetings]",
+     "related: [norway-family-meeting]", True),
+    ("a date in the future", "practices/hessen-case-meetings.yaml", "last_reviewed: 2026-01-15",
+     "last_reviewed: 2099-01-15", True),
+    ("a placeholder", "practices/hessen-case-meetings.yaml", "lead_actor: state", "lead_actor: TODO", True),
+    ("an evidence status the studies contradict", "practices/norway-family-meetings.yaml",
+     "status: evaluated-positive", "status: unknown", False),
+    ("a text above that status", "practices/norway-family-meetings.yaml", "for networks in general",
+     "for networks of every kind", True),
+    ("a line more above that status", "practices/norway-family-meetings.yaml", "description: |",
+     "# one line more\ndescription: |", False),
+    ("a new citation", "practices/hessen-case-meetings.yaml", "needs [@paper2018].",
+     "needs [@paper2018; @journal2016].", False),
+    ("an unknown citation", "practices/hessen-case-meetings.yaml", "needs [@paper2018; @journal2016].",
+     "needs [@paper2018; @nosuchwork2020].", False),
+    ("a topic's open question", "topics/family-support.yaml", "title: Family support",
+     "title: Family support\nopen_question: true", False),
+    ("a study's text", "evaluations/norway-interviews.yaml", "were interviewed", "were asked", False),
+    ("a glossary term's alias", "glossary/desistance.yaml", "aliases: [desisting]", "aliases: [desisting, desist]",
+     False),
+    ("a challenge's own text", "challenges/stigma.yaml", "limits access", "restricts access", True),
+    ("a record unreadable", "challenges/stigma.yaml", "title: Stigmatisation", "title: [", False),
+    ("the record repaired", "challenges/stigma.yaml", "title: [", "title: Stigmatisation", False),
+]
+
+
+@pytest.fixture
+def quick_answers(monkeypatch) -> list[bool]:
+    """Whether the memo answered (ResultCache.quick), one value a run."""
+    answered: list[bool] = []
+    original = validation_cache.ResultCache.quick
+
+    def spy(self, root, listing):  # noqa: ANN001, ANN202
+        checked = original(self, root, listing)
+        answered.append(checked is not None)
+        return checked
+
+    monkeypatch.setattr(validation_cache.ResultCache, "quick", spy)
+    return answered
+
+
+def test_every_edit_reports_what_a_fresh_run_does(tmp_path, quick_answers, fresh_checks):
+    root = tmp_path / "studies"
+    shutil.copytree(STUDIES, root)
+    same_as_fresh(root)
+    assert quick_answers == [False]  # nothing kept yet
+    for what, name, old, new, answers in EDITS:
+        edit(root / name, old, new)
+        quick_answers.clear()
+        fresh_checks.clear()
+        after = cached(root)
+        assert quick_answers == [answers], what
+        assert fresh_checks == [name], what  # only the edited file is checked afresh, either way
+        assert after == fresh(root), what
+        assert after == same_as_fresh(root), what
+        if what == "a link of its own to no practice":
+            assert any(p.message == "unknown practice id 'norway-family-meeting'"
+                       and p.hint == "did you mean 'norway-family-meetings'?" for p in after)
+        if what in ("an evidence status the studies contradict", "a line more above that status"):
+            assert any(p.field == "evidence.status" for p in after), what
+
+
+def test_the_files_the_memo_holds_are_not_decoded(catalogue, monkeypatch, quick_answers):
+    same_as_fresh(catalogue)
+    decoded: list[str] = []
+    original = validation_cache.decode_file_result
+
+    def spy(entry, kind, path, shown):  # noqa: ANN001, ANN202
+        decoded.append(shown)
+        return original(entry, kind, path, shown)
+
+    monkeypatch.setattr(validation_cache, "decode_file_result", spy)
+    edit(catalogue / "practices/norway-family-meetings.yaml", "Family meetings in Norway", "Family conferences")
+    quick_answers.clear()
+    cached(catalogue)
+    assert quick_answers == [True] and decoded == []
+    edit(catalogue / "practices/norway-family-meetings.yaml", "topics: [family-support]", "topics: []")
+    quick_answers.clear()
+    problems = cached(catalogue)
+    assert quick_answers == [False] and "practices/hessen-case-meetings.yaml" in decoded  # the others, decoded
+    assert problems == fresh(catalogue)
+
+
+def test_another_day_runs_every_check(catalogue, monkeypatch, quick_answers):
+    edit(catalogue / "practices/hessen-case-meetings.yaml", "last_reviewed: 2026-01-15", "last_reviewed: 2099-06-01")
+    assert any("lies in the future" in p.message for p in same_as_fresh(catalogue))
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return real.datetime(2100, 1, 1, tzinfo=tz)
+
+    monkeypatch.setattr("reskb.records.record_dates.datetime", Later)
+    quick_answers.clear()
+    problems = cached(catalogue)
+    assert quick_answers == [False]
+    assert not any("lies in the future" in p.message for p in problems)
+    assert problems == fresh(catalogue)
+
+
+def test_a_memo_is_kept_only_with_the_files_it_describes(catalogue, quick_answers):
+    """A file added, removed or renamed changes the surroundings: every check runs, and the memo written then
+    holds the files as they are."""
+    same_as_fresh(catalogue)
+    shutil.copy(catalogue / "practices/hessen-case-meetings.yaml", catalogue / "practices/hessen-copy.yaml")
+    quick_answers.clear()
+    problems = cached(catalogue)
+    assert quick_answers == [False] and any("is already used by" in p.message for p in problems)
+    assert problems == fresh(catalogue)
+    (catalogue / "practices/hessen-copy.yaml").unlink()
+    quick_answers.clear()
+    assert cached(catalogue) == fresh(catalogue) and quick_answers == [False]
+    quick_answers.clear()
+    assert cached(catalogue) == fresh(catalogue) and quick_answers == [True]
+    assert results_file(catalogue).is_file()
