@@ -312,26 +312,28 @@ class ResultCache:
         for kind, path, shown in record_files(listing):
             seen = self.seen.get((kind, shown))
             kept = memo.files.get(seen.key) if seen is not None and seen.key in self.old_files else None
-            result = None
-            if kept is not None:
+            if kept is not None:  # as the memo holds it
                 assert seen is not None and seen.key is not None
                 if any(row[0] != shown for row in (*kept.problems, *kept.placeholders)):
                     return None  # a file's own problems name that file: this memo lies
                 self._use(kind, shown, seen, self.old_files[seen.key])
-                record = None if kept.unreadable or kept.id is None else _id_only(kind, path, shown, kept.id)
-            else:
-                result = self.check_file(kind, path, shown)
-                key = self.keys.get((kind, shown))
-                if key is None:  # its results could not be kept: the memo could not hold them either
-                    return None
-                record = result.standin
-                kept = _MemoFile(result.unreadable, None if record is None else record.id,
-                                 contribution(kind, key, result), [], [])
-            found.append((kind, path, shown, kept, result))
-            if kept.unreadable:
+                found.append((kind, path, shown, kept, None))
+                if kept.unreadable:
+                    catalogue.unreadable[kind].add(path.stem)
+                elif kept.id is not None:  # as _add_record does (what it reports is in the memo's `across`)
+                    catalogue.records[kind].setdefault(kept.id, _id_only(kind, path, shown, kept.id))
+                continue
+            result = self.check_file(kind, path, shown)  # changed since the memo was made
+            key = self.keys.get((kind, shown))
+            if key is None:  # its results could not be kept: the memo could not hold them either
+                return None
+            record = result.standin
+            found.append((kind, path, shown, _MemoFile(result.unreadable, None if record is None else record.id,
+                                                       contribution(kind, key, result), [], []), result))
+            if result.unreadable:
                 catalogue.unreadable[kind].add(path.stem)
             elif record is not None:
-                _add_record(catalogue, record, path, [])  # what it reports is in the memo's `across`
+                _add_record(catalogue, record, path, [])
         bib = self.check_bibliography(bib_paths, root)
         base += bib.problems
         catalogue.references = bib.references
