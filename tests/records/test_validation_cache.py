@@ -17,7 +17,13 @@ from reskb.records.validate import load_catalogue
 
 
 def results_file(root: Path) -> Path:
+    """The cache's index: stat keys, the bibliography's results, the memo of the last run's problems."""
     return catalogue_cache(root, validation_cache.CACHE_NAME) / validation_cache.RESULTS_FILE
+
+
+def entries_file(root: Path) -> Path:
+    """The cache's entry of each file, written by the runs that read every file."""
+    return catalogue_cache(root, validation_cache.CACHE_NAME) / validation_cache.ENTRIES_FILE
 
 
 def fresh(root: Path) -> list:
@@ -99,15 +105,20 @@ def test_dates_are_checked_against_today_not_the_day_of_the_cache(catalogue, mon
     assert not any("lies in the future" in p.message for p in same_as_fresh(catalogue))
 
 
-def rewrite(path: Path, change, memo: bool = False) -> None:  # noqa: ANN001
-    """Apply change to the cache's JSON and store it with a matching digest (a well-formed file that lies); without
-    the memo of the last run's problems unless `memo` (else the files it holds are not decoded at all)."""
-    data = json.loads(path.read_bytes().partition(b"\n")[2])
+def rewrite(root: Path, change, memo: bool = False) -> None:  # noqa: ANN001
+    """Apply change to the cache's JSON (both files as one: files, stats, bibliography, memo) and store it with
+    matching digests (well-formed files that lie); without the memo of the last run's problems unless `memo`
+    (else the files it holds are not decoded at all)."""
+    index, entries = (json.loads(path.read_bytes().partition(b"\n")[2]) for path in (results_file(root),
+                                                                                     entries_file(root)))
+    data = {**index, "files": entries["files"]}
     if not memo:
         data["memo"] = None
     change(data)
-    body = json.dumps(data).encode()
-    path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    for path, names in ((results_file(root), ("format", "code", "stats", "bibliography", "memo")),
+                        (entries_file(root), ("format", "code", "files"))):
+        body = json.dumps({name: data[name] for name in names if name in data}).encode()
+        path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 LIES = {
@@ -136,7 +147,7 @@ LIES = {
 def test_a_lying_entry_is_a_miss(catalogue, lie, fresh_checks):
     edit(catalogue / "practices/hessen-case-meetings.yaml", "lead_actor: state", "lead_actor: states")
     expected = same_as_fresh(catalogue)
-    rewrite(results_file(catalogue), LIES[lie])
+    rewrite(catalogue, LIES[lie])
     fresh_checks.clear()
     assert cached(catalogue) == expected
     if lie not in ("bibliography of strings",):
@@ -164,16 +175,23 @@ def test_a_lying_memo_is_not_used(catalogue, lie):
     edit(catalogue / "practices/hessen-case-meetings.yaml", "lead_actor: state", "lead_actor: states")
     expected = same_as_fresh(catalogue)
     assert json.loads(results_file(catalogue).read_bytes().partition(b"\n")[2])["memo"]["files"]
-    rewrite(results_file(catalogue), lambda data: MEMO_LIES[lie](data["memo"]), memo=True)
+    rewrite(catalogue, lambda data: MEMO_LIES[lie](data["memo"]), memo=True)
     assert cached(catalogue) == expected
     assert cached(catalogue) == expected  # and the cache it wrote back is sound
 
 
+#: an edit that changes what the checks of other files read (the topics a practice lists): the memo cannot answer
+NEEDS_THE_ENTRIES = ("practices/hessen-case-meetings.yaml", "topics: [family-support]", "topics: []")
+
+
+@pytest.mark.parametrize("which", ["results", "entries"])
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "digest only", "flipped byte", "folder"])
-def test_a_corrupt_cache_file_is_a_miss(catalogue, damage, fresh_checks):
+def test_a_corrupt_cache_file_is_a_miss(catalogue, damage, which, fresh_checks):
+    """A damaged index costs the stat keys, the bibliography and the memo (the entries still serve); damaged
+    entries cost every file's results when the run needs them."""
     edit(catalogue / "practices/hessen-case-meetings.yaml", "countries: [DE]", "countries: [UK]")
-    expected = same_as_fresh(catalogue)
-    path = results_file(catalogue)
+    same_as_fresh(catalogue)
+    path = results_file(catalogue) if which == "results" else entries_file(catalogue)
     raw = path.read_bytes()
     if damage == "garbage":
         path.write_bytes(b"\x80\x00not json at all{{{" * 100)
@@ -188,22 +206,35 @@ def test_a_corrupt_cache_file_is_a_miss(catalogue, damage, fresh_checks):
     else:
         path.unlink()
         path.mkdir()
+    if which == "entries":
+        edit(catalogue / NEEDS_THE_ENTRIES[0], *NEEDS_THE_ENTRIES[1:])
+    expected = fresh(catalogue)
     fresh_checks.clear()
     assert cached(catalogue) == expected
-    assert len(fresh_checks) == len(list(catalogue.glob("*/*.yaml")))
+    if which == "entries":
+        assert len(fresh_checks) == len(list(catalogue.glob("*/*.yaml")))
+    else:
+        assert fresh_checks == []  # every file from its entry
+    fresh_checks.clear()
+    assert cached(catalogue) == expected and fresh_checks == []  # and the cache written then is sound
 
 
-def test_a_symlinked_cache_file_is_not_followed(catalogue, tmp_path, fresh_checks):
+@pytest.mark.parametrize("which", ["results", "entries"])
+def test_a_symlinked_cache_file_is_not_followed(catalogue, tmp_path, fresh_checks, which):
     same_as_fresh(catalogue)
-    path = results_file(catalogue)
+    path = results_file(catalogue) if which == "results" else entries_file(catalogue)
     elsewhere = tmp_path / "elsewhere.json"
     shutil.move(path, elsewhere)
+    kept = elsewhere.read_bytes()
     path.symlink_to(elsewhere)
+    edit(catalogue / NEEDS_THE_ENTRIES[0], *NEEDS_THE_ENTRIES[1:])
     fresh_checks.clear()
     problems = cached(catalogue)
-    assert fresh_checks  # the link was not read
+    if which == "entries":
+        assert len(fresh_checks) == len(list(catalogue.glob("*/*.yaml")))  # the link was not read
     assert problems == fresh(catalogue)
     assert not path.is_symlink()  # the new cache file replaced the link, not the file it pointed to
+    assert elsewhere.read_bytes() == kept
 
 
 def test_the_cache_never_lands_in_the_checkout(catalogue, user_cache, monkeypatch, validate):

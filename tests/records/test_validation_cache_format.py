@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from test_validation_cache import cached, fresh, results_file, rewrite
+from test_validation_cache import NEEDS_THE_ENTRIES, cached, entries_file, fresh, results_file, rewrite
 
 from conftest import edit
 from reskb.records import parallel_checks, validation_cache
@@ -20,8 +20,8 @@ HESSEN = "practices/hessen-case-meetings.yaml"
 
 
 def entries(root: Path) -> dict[str, bytes]:
-    """The raw JSON of each entry of the cache file, by entry key."""
-    body = results_file(root).read_bytes().partition(b"\n")[2]
+    """The raw JSON of each entry of the cache's entries file, by entry key."""
+    body = entries_file(root).read_bytes().partition(b"\n")[2]
     files = msgspec.json.decode(body, type=dict[str, msgspec.Raw])["files"]
     return {key: bytes(raw) for key, raw in msgspec.json.decode(files, type=dict[str, msgspec.Raw]).items()}
 
@@ -57,7 +57,7 @@ def test_a_lying_entry_costs_only_its_own_file(catalogue, lie, fresh_checks):
         entry = data["files"][key]
         data["files"][key] = {**entry, "unreadable": True} if LIES[lie] is None else LIES[lie]
 
-    rewrite(results_file(catalogue), change)
+    rewrite(catalogue, change)
     fresh_checks.clear()
     assert cached(catalogue) == expected
     assert fresh_checks == [HESSEN]  # every other file from its entry
@@ -69,6 +69,7 @@ def test_kept_entries_are_written_back_as_they_were_read(catalogue):
     cached(catalogue)
     before = entries(catalogue)
     edit(catalogue / HESSEN, "lead_actor: state", "lead_actor: states")
+    edit(catalogue / NEEDS_THE_ENTRIES[0], *NEEDS_THE_ENTRIES[1:])  # a run that reads every entry
     after_edit = cached(catalogue)
     after = entries(catalogue)
     changed = key_of(catalogue, HESSEN)
@@ -132,7 +133,8 @@ def test_with_nothing_cached_the_workers_read_and_hash_the_files(catalogue, monk
 def test_a_deeply_nested_entry_is_a_miss_not_a_crash(catalogue, depth):
     """Whatever the depth (msgspec stops at Python's recursion limit, in the file or in the entry)."""
     expected = cached(catalogue)
-    path = results_file(catalogue)
+    rewrite(catalogue, lambda data: None)  # without the memo: the entries are read
+    path = entries_file(catalogue)
     key = key_of(catalogue, HESSEN)
     digest, _, body = path.read_bytes().partition(b"\n")
     data = msgspec.json.decode(body, type=dict[str, msgspec.Raw])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from test_validation_cache import cached, fresh
@@ -82,19 +81,12 @@ def test_a_file_replaced_by_another_is_read(catalogue, reads, settled):
 
 def test_a_stored_stat_of_the_wrong_shape_is_ignored(catalogue, reads, settled):
     cached(catalogue)
-    path = catalogue_results(catalogue)
     from test_validation_cache import rewrite
 
-    rewrite(path, lambda d: d.update(stats={k: [*v[:6], 0] for k, v in d["stats"].items()}))
+    rewrite(catalogue, lambda d: d.update(stats={k: [*v[:6], 0] for k, v in d["stats"].items()}))
     reads.clear()
     assert cached(catalogue) == fresh(catalogue)
     assert len(reads) == len(list(catalogue.glob("*/*.yaml")))
-
-
-def catalogue_results(root: Path) -> Path:
-    from reskb.cache_dir import catalogue_cache
-
-    return catalogue_cache(root, validation_cache.CACHE_NAME) / validation_cache.RESULTS_FILE
 
 
 _ENTRY_JSON = validation_cache.entry_json

@@ -1,17 +1,25 @@
-"""`reskb validate` with a cache of each file's results, so that a run after editing one file re-checks
-that file and the cross-record checks only.
+"""`reskb validate` with a cache of each file's results, so that a run after editing one file checks that
+file and takes the rest from the last run.
 
 What a record file yields on its own (validate.FileResult: reading and schema problems, its own text's
 problems, the fields and citations the cross-record checks read) depends only on its name, its bytes and
 the code; the bibliography's results (pandoc included) only on the .bib files and the code. So entries are
-keyed by a hash of those, in one file per catalogue under the user's cache folder (cache_dir.py: never in
-the checkout). A file is not read again when its stat (size, mtime, inode, device, ctime) equals the one
-stored with its entry and its last change was settled before that stat was taken (see SETTLED_NS); any
-difference, an mtime set back included (the ctime moves with every write), means its bytes are read and
-hashed as before. Files no entry covers are checked in worker processes when there are many
-(parallel_checks), their results passing through the same JSON entries. The cross-record checks (ids,
-citations, unused references, evaluations, glossary, dates measured against today) always run, on the
-stand-ins, exactly as in a fresh run.
+keyed by a hash of those, in the user's cache folder (cache_dir.py: never in the checkout). A file is not
+read again when its stat (size, mtime, inode, device, ctime) equals the one stored with its key and its last
+change was settled before that stat was taken (see SETTLED_NS); any difference, an mtime set back included
+(the ctime moves with every write), means its bytes are read and hashed as before. Files no entry covers are
+checked in worker processes when there are many (parallel_checks), their results passing through the same
+JSON entries.
+
+The cross-record checks depend on the whole catalogue, so the last run's problems are kept too (_Memo): by file
+(a file's own problems, and its record's links, citations and dates checked against the catalogue's ids,
+references and day) and across records (ids used twice, evaluations, glossary, what nothing uses), with a
+digest of everything they were found in: the day, the bibliography, the keys the hand-written pages cite,
+and for each record file its name, id and what the checks of other records read of it (contribution()).
+When that digest is unchanged, a file whose key the memo holds has the problems it holds, and only the
+other files are checked (quick()); else every check runs, on the entries, exactly as in a fresh run. Two
+files: RESULTS_FILE (stat keys, bibliography, memo: read by every run) and ENTRIES_FILE (each file's entry:
+read and written only by the runs that check everything).
 
 The cache is data, never code: JSON, read only when the file is this user's own regular file, checked
 against a digest of its contents, the format and the code version, and every entry checked for shape
@@ -65,9 +73,10 @@ from .validate import (
     standin_record,
 )
 
-FORMAT = 5
+FORMAT = 6
 CACHE_NAME = "validate"
-RESULTS_FILE = "results.json"
+RESULTS_FILE = "results.json"  # the stat keys, the bibliography's results and the memo
+ENTRIES_FILE = "entries.json"  # the entry of each file (large: read only when the memo cannot answer)
 MAX_CACHE_BYTES = 512_000_000
 #: libraries whose version changes what a check reports
 _LIBRARIES = ("PyYAML", "jsonschema", "jsonschema-rs", "referencing", "pycountry", "pybtex", "pypandoc",
@@ -93,6 +102,7 @@ def validate(root: Path, use_cache: bool = True) -> tuple[Checked, str]:
             checked = cache.quick(root, listing)
             if checked is None:
                 checked = check_catalogue(root, cache.check_file, cache.check_bibliography, listing)
+                cache.all_files = True
                 cache.remember(checked, listing)
         finally:
             cache.close()
@@ -188,7 +198,9 @@ class ResultCache:
     def __init__(self, path: Path):
         self.path = path
         self.code = code_version()
-        self.old_files, self.old_bibliography, self.old_stats, self.old_memo = _read(path, self.code)
+        self.old_bibliography, self.old_stats, self.old_memo = _read_index(path, self.code)
+        self._old_files: dict[str, msgspec.Raw] | None = None  # read when first needed (entries())
+        self.all_files = False  # whether every file went through check_file: then `files` replaces the entries
         self.memo: _Memo | None = None  # this run's, to be saved
         self.keys: dict[tuple[str, str], str] = {}  # (kind, shown) -> the key of its entry in `files`
         self.files: dict[str, msgspec.Raw] = {}  # the entries this run used or made (JSON): the next file's
@@ -197,7 +209,8 @@ class ResultCache:
         self.seen: dict[tuple[str, str], _Seen] = {}  # (kind, shown) -> the file, from prepare()
         self.fresh: Generator[Any, None, None] | None = None  # the workers' entries, in the order of `pending`
         self.pending: deque[_Seen] = deque()
-        self.changed = False
+        self.changed = False  # anything RESULTS_FILE holds
+        self.new_entries = False  # an entry made in this run (checked here or by the workers)
 
     def prepare(self, root: Path, listing: Listing | None = None) -> None:
         """Find each record file's key (from its stat when that is unchanged), and check the files no entry
@@ -205,7 +218,7 @@ class ResultCache:
         run, another code version) every file is a miss whatever its bytes: the workers read and hash them,
         so that they start at once."""
         misses: list[tuple[str, Path, str, bytes | None]] = []
-        unread = not self.old_files
+        unread = self.old_memo is None and not self.entries()
         now = time.time_ns()  # before any stat: a file settled then is settled when its stat is taken
         for kind in KINDS:
             for path, shown in (listing or Listing(root)).files(FOLDERS[kind], ".yaml")[0]:  # the problems: check_catalogue's
@@ -214,7 +227,7 @@ class ResultCache:
                 except OSError:
                     continue  # check_file meets it again and reads it as before
                 self.seen[(kind, shown)] = seen
-                if seen.key is None or (seen.key not in self.old_files and seen.raw is not None):
+                if seen.key is None or (not self.holds(seen.key) and seen.raw is not None):
                     misses.append((kind, path, shown, seen.raw))
         self.fresh = parallel_checks.check_files(misses, entry_json)
         if self.fresh is None and unread:  # checked in this process after all: read and hashed here
@@ -253,40 +266,54 @@ class ResultCache:
     def _identify(self, kind: str, path: Path, shown: str, now: int, read: bool = True) -> _Seen:
         stat_now = stat_key(kind, path, now)  # before the bytes are read: a later write changes it
         stored = self.old_stats.get(shown)
-        if stat_now is not None and stored is not None and stored[:-1] == stat_now and stored[-1] in self.old_files:
+        if stat_now is not None and stored is not None and stored[:-1] == stat_now and self.holds(stored[-1]):
             return _Seen(stored[-1], stat_now)
         if not read:
             return _Seen(None, stat_now)
         raw = path.read_bytes()
         return _Seen(file_key(kind, shown, raw), stat_now, raw)
 
-    def check_file(self, kind: str, path: Path, shown: str) -> FileResult:
+    def entries(self) -> dict[str, msgspec.Raw]:
+        """The entries of the last run that read every file (ENTRIES_FILE), read on first use."""
+        if self._old_files is None:
+            self._old_files = _read_entries(self.path.with_name(ENTRIES_FILE), self.code)
+        return self._old_files
+
+    def holds(self, key: str) -> bool:
+        """Whether the cache has the results of the file with this key: in the memo when there is one (so that
+        a run the memo answers never reads the entries), else among the entries."""
+        return key in self.old_memo.files if self.old_memo is not None else key in self.entries()
+
+    def check_file(self, kind: str, path: Path, shown: str, entries: bool = True) -> FileResult:
+        """The results of one file: from its entry (`entries`: among those of the cache file too), from the
+        workers, or checked here."""
         seen = self.seen.get((kind, shown))
         if seen is None:  # not met by prepare(): read as it is now
             raw = path.read_bytes()
             seen = _Seen(file_key(kind, shown, raw), None, raw)
-        entry: Any = self.old_files.get(seen.key) or self.files.get(seen.key)  # this run's: from quick()
+        entry: Any = (self.entries().get(seen.key) if entries else None) or self.files.get(seen.key)
         result = decode_file_result(entry, kind, path, shown) if entry is not None else None
         if result is None and self._from_workers(seen):
             entry = seen.entry
             result = decode_file_result(entry, kind, path, shown)
-            self.changed = True
+            self.new_entries = True
         if result is None:
             raw = seen.raw if seen.raw is not None else path.read_bytes()
             if seen.raw is None:  # its entry was unusable: the key must be of the bytes checked now
                 seen = _Seen(file_key(kind, shown, raw), None, raw)
             result = check_record_file(kind, path, shown, raw)
             entry = _entry_bytes(result)
-            self.changed = True
+            self.new_entries = True
             if not entry:  # a value JSON cannot hold faithfully (NaN, a lone surrogate): not kept
                 return result
         self._use(kind, shown, seen, entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry))
         return result
 
-    def _use(self, kind: str, shown: str, seen: _Seen, entry: msgspec.Raw) -> None:
-        """Keep the file's entry (and its stat key, when settled) for the next run."""
+    def _use(self, kind: str, shown: str, seen: _Seen, entry: msgspec.Raw | None) -> None:
+        """Keep the file's entry, if given, and its stat key (when settled) for the next run."""
         assert seen.key is not None
-        self.files[seen.key] = entry
+        if entry is not None:
+            self.files[seen.key] = entry
         self.keys[(kind, shown)] = seen.key
         if seen.stat is not None:
             self.stats[shown] = (*seen.stat, seen.key)
@@ -311,19 +338,19 @@ class ResultCache:
         found: list[tuple[str, Path, str, _MemoFile, FileResult | None]] = []
         for kind, path, shown in record_files(listing):
             seen = self.seen.get((kind, shown))
-            kept = memo.files.get(seen.key) if seen is not None and seen.key in self.old_files else None
+            kept = memo.files.get(seen.key) if seen is not None and seen.key is not None else None
             if kept is not None:  # as the memo holds it
                 assert seen is not None and seen.key is not None
                 if any(row[0] != shown for row in (*kept.problems, *kept.placeholders)):
                     return None  # a file's own problems name that file: this memo lies
-                self._use(kind, shown, seen, self.old_files[seen.key])
+                self._use(kind, shown, seen, None)
                 found.append((kind, path, shown, kept, None))
                 if kept.unreadable:
                     catalogue.unreadable[kind].add(path.stem)
                 elif kept.id is not None:  # as _add_record does (what it reports is in the memo's `across`)
                     catalogue.records[kind].setdefault(kept.id, _id_only(kind, path, shown, kept.id))
                 continue
-            result = self.check_file(kind, path, shown)  # changed since the memo was made
+            result = self.check_file(kind, path, shown, entries=False)  # changed since the memo was made
             key = self.keys.get((kind, shown))
             if key is None:  # its results could not be kept: the memo could not hold them either
                 return None
@@ -395,33 +422,42 @@ class ResultCache:
         return result
 
     def save(self) -> None:
-        """Write the entries used in this run, when any changed (atomically; a failure leaves no cache)."""
-        if not self.changed and len(self.files) == len(self.old_files):
+        """Write what changed (atomically, each file; a failure leaves that file out): the entries when every
+        file was checked in this run (the memo's runs check only the changed ones: theirs wait for the next
+        such run), the stat keys, the bibliography and the memo when any changed."""
+        if self.all_files and (self.new_entries or len(self.files) != len(self.entries())):
+            # msgspec.Raw entries: their bytes are copied, not encoded again (each is UTF-8 JSON: _entry_bytes)
+            _write(self.path.with_name(ENTRIES_FILE),
+                   msgspec.json.encode({"format": FORMAT, "code": self.code, "files": self.files}))
+        if not self.changed:
             return
-        try:  # the entries are msgspec.Raw: their bytes are copied, not encoded again
-            body = msgspec.json.encode({"format": FORMAT, "code": self.code, "files": self.files,
-                                        "stats": self.stats, "bibliography": self.bibliography, "memo": self.memo})
+        try:
+            body = msgspec.json.encode({"format": FORMAT, "code": self.code, "stats": self.stats,
+                                        "bibliography": self.bibliography, "memo": self.memo})
         except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
-            # a lone surrogate (a file name that is not UTF-8, in a key or a problem message) cannot be written as
-            # JSON: leave out what holds one, so the rest of the files stay cached
+            # a lone surrogate (a file name that is not UTF-8) cannot be written as JSON: leave out what holds one
             try:
                 body = msgspec.json.encode({
                     "format": FORMAT, "code": self.code, "bibliography": {},
-                    "files": {k: v for k, v in self.files.items() if _utf8(k)},
                     "stats": {k: v for k, v in self.stats.items() if _utf8(k) and all(_utf8(x) for x in v
                                                                                       if isinstance(x, str))}})
             except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
                 return
-        import tempfile  # here: importing it (and random with it) costs a run that writes nothing
+        _write(self.path, body)
 
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
-                out.write(body)
-            os.replace(temporary, self.path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
+
+def _write(path: Path, body: bytes) -> None:
+    """The file's digest and body, written atomically (nothing when it fails)."""
+    import tempfile  # here: importing it (and random with it) costs a run that writes nothing
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
+            out.write(body)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _utf8(text: str) -> bool:
@@ -506,47 +542,64 @@ def _id_only(kind: str, path: Path, shown: str, record_id: str) -> Record:
     return standin_record(kind, path, shown, {"id": record_id}, {}, [])
 
 
-class _CacheFile(msgspec.Struct):
-    """The cache file's shape; each file's entry is checked (decoded) only when its file is met."""
+class _IndexFile(msgspec.Struct):
+    """RESULTS_FILE's shape."""
 
     format: int
     code: str
-    files: dict[str, msgspec.Raw]
     stats: dict[str, tuple[str, int, int, int, int, int, str]]
     bibliography: dict[str, Any]
     memo: _Memo | None = None
 
 
-_FILE_DECODER = msgspec.json.Decoder(_CacheFile)
+class _EntriesFile(msgspec.Struct):
+    """ENTRIES_FILE's shape; each file's entry is checked (decoded) only when its file is met."""
+
+    format: int
+    code: str
+    files: dict[str, msgspec.Raw]
 
 
-def _read(path: Path, code: str) -> tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]],
-                                         _Memo | None]:
-    """(file entries, bibliography entry, stat keys, memo) of the cache file; empty when it is missing, not this
-    user's own regular file, too large, corrupt, or from another format or code version."""
-    nothing: tuple[dict[str, msgspec.Raw], dict[str, Any], dict[str, tuple[Any, ...]], _Memo | None] = ({}, {}, {},
-                                                                                                        None)
+_INDEX_DECODER = msgspec.json.Decoder(_IndexFile)
+_ENTRIES_DECODER = msgspec.json.Decoder(_EntriesFile)
+
+
+def _read_index(path: Path, code: str) -> tuple[dict[str, Any], dict[str, tuple[Any, ...]], _Memo | None]:
+    """(bibliography entry, stat keys, memo) of RESULTS_FILE; empty when unusable (see _read_body)."""
+    data = _read_body(path, code, _INDEX_DECODER)
+    return ({}, {}, None) if data is None else (data.bibliography, data.stats, data.memo)
+
+
+def _read_entries(path: Path, code: str) -> dict[str, msgspec.Raw]:
+    """The file entries of ENTRIES_FILE; empty when unusable (see _read_body)."""
+    data = _read_body(path, code, _ENTRIES_DECODER)
+    return {} if data is None else data.files
+
+
+def _read_body(path: Path, code: str, decoder: msgspec.json.Decoder) -> Any:
+    """A cache file, decoded; None when it is missing, not this user's own regular file, too large, corrupt, or
+    from another format or code version."""
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return nothing
+        return None
     try:
         with os.fdopen(handle, "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES or (
                     hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                return nothing
+                return None
             raw = stream.read(MAX_CACHE_BYTES + 1)
         split = raw.find(b"\n")
         body = memoryview(raw)[split + 1:]  # not a copy of megabytes
         if split < 0 or raw[:split] != hashlib.sha256(body).hexdigest().encode():
-            return nothing
-        data = _FILE_DECODER.decode(body)  # the shape of the whole; each entry's when its file is met
+            return None
+        data = decoder.decode(body)  # the shape of the whole; each entry's when its file is met
     except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
-        return nothing
+        return None
     if data.format != FORMAT or data.code != code:
-        return nothing
-    return data.files, data.bibliography, data.stats, data.memo
+        return None
+    return data
 
 
 # --- entries as JSON -----------------------------------------------------------------------
