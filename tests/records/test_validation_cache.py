@@ -155,16 +155,31 @@ def test_a_lying_entry_is_a_miss(catalogue, lie, fresh_checks):
     assert cached(catalogue) == expected  # and the cache it wrote back is sound
 
 
+def _slims(memo: dict, change) -> None:  # noqa: ANN001
+    """Change the memo's slim stand-ins, and its key of the checks across records, so that they run on them."""
+    memo["across_key"] = "0" * 64
+    for kept in memo["files"].values():
+        if kept[3]:
+            change(kept[3])
+
+
 MEMO_LIES = {
-    "another file's problem": lambda m: [f.__setitem__(3, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+    "another file's problem": lambda m: [f.__setitem__(4, [["elsewhere.yaml", 1, "", "m", "", "error"]])
                                          for f in m["files"].values()],
-    "another file's placeholder": lambda m: [f.__setitem__(4, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+    "another file's placeholder": lambda m: [f.__setitem__(5, [["elsewhere.yaml", 1, "", "m", "", "error"]])
                                              for f in m["files"].values()],
     "wrong types": lambda m: [f.__setitem__(0, "no") for f in m["files"].values()],
-    "problem of the wrong shape": lambda m: [f.__setitem__(3, [[1, 2]]) for f in m["files"].values()],
+    "problem of the wrong shape": lambda m: [f.__setitem__(4, [[1, 2]]) for f in m["files"].values()],
     "files not a mapping": lambda m: m.update(files=[1, 2]),
-    "other surroundings": lambda m: m.update(surroundings="0" * 64),
-    "no surroundings": lambda m: m.pop("surroundings"),
+    "an id not text": lambda m: [f.__setitem__(1, 7) for f in m["files"].values() if f[1]],
+    "other ids": lambda m: m.update(ids="0" * 64),
+    "no ids": lambda m: m.pop("ids"),
+    # what only the checks across records read: they run again, on slim stand-ins that must be sound
+    "stand-in without an id": lambda m: _slims(m, lambda slim: slim[0].pop("id")),
+    "stand-in of another id": lambda m: _slims(m, lambda slim: slim[0].update(id="x")),
+    "lines cut short": lambda m: _slims(m, lambda slim: slim[2].pop()),
+    "stand-in not an object": lambda m: _slims(m, lambda slim: slim.__setitem__(0, [1])),
+    "another across key": lambda m: m.update(across_key="0" * 64),
 }
 
 
@@ -180,8 +195,8 @@ def test_a_lying_memo_is_not_used(catalogue, lie):
     assert cached(catalogue) == expected  # and the cache it wrote back is sound
 
 
-#: an edit that changes what the checks of other files read (the topics a practice lists): the memo cannot answer
-NEEDS_THE_ENTRIES = ("practices/hessen-case-meetings.yaml", "topics: [family-support]", "topics: []")
+#: an edit of an id, which the problems of other files can depend on: the memo cannot answer, the entries are read
+NEEDS_THE_ENTRIES = ("practices/hessen-case-meetings.yaml", "id: hessen-case-meetings", "id: hessen-meetings")
 
 
 @pytest.mark.parametrize("which", ["results", "entries"])

@@ -1,18 +1,30 @@
-"""`reskb validate`'s memo of the last run's problems (validation_cache._Memo): after an edit that changes
-nothing other records' checks read (a title, a text, a date, a link of its own), the run takes every other
-file's problems from the memo without decoding its entry; after any other edit it runs every check. Either way
-it reports exactly what a fresh run and the build report."""
+"""`reskb validate`'s memo of the last run's problems (validation_cache._Memo): after an edit that changes no
+id, file name, reference or day (a title, a text, a date, a link, a citation, a status), the run takes every
+other file's problems from the memo without decoding its entry (and runs the checks across records again on the
+memo's slim stand-ins when what they read changed); after any other edit it runs every check. Either way it
+reports exactly what a fresh run and the build report."""
 
 from __future__ import annotations
 
 import datetime as real
+import re
 import shutil
 
 import pytest
 from test_validation_cache import cached, fresh, results_file, same_as_fresh
 
-from conftest import STUDIES, edit
+from conftest import SEED, STUDIES, edit
 from reskb.records import validation_cache
+from reskb.records.catalogue import Catalogue
+from reskb.records.checkout import Listing
+from reskb.records.validate import (
+    _add_record,
+    across_problems,
+    check_catalogue,
+    check_record_file,
+    read_bibliography,
+    record_files,
+)
 
 #: (what the edit is, file, old text, new text, whether the memo answers)
 EDITS = [
@@ -24,20 +36,26 @@ EDITS = [
      "last_reviewed: 2099-01-15", True),
     ("a placeholder", "practices/hessen-case-meetings.yaml", "lead_actor: state", "lead_actor: TODO", True),
     ("an evidence status the studies contradict", "practices/norway-family-meetings.yaml",
-     "status: evaluated-positive", "status: unknown", False),
+     "status: evaluated-positive", "status: unknown", True),
     ("a text above that status", "practices/norway-family-meetings.yaml", "for networks in general",
      "for networks of every kind", True),
     ("a line more above that status", "practices/norway-family-meetings.yaml", "description: |",
-     "# one line more\ndescription: |", False),
+     "# one line more\ndescription: |", True),
     ("a new citation", "practices/hessen-case-meetings.yaml", "needs [@paper2018].",
-     "needs [@paper2018; @journal2016].", False),
+     "needs [@paper2018; @journal2016].", True),
     ("an unknown citation", "practices/hessen-case-meetings.yaml", "needs [@paper2018; @journal2016].",
-     "needs [@paper2018; @nosuchwork2020].", False),
+     "needs [@paper2018; @nosuchwork2020].", True),
     ("a topic's open question", "topics/family-support.yaml", "title: Family support",
-     "title: Family support\nopen_question: true", False),
-    ("a study's text", "evaluations/norway-interviews.yaml", "were interviewed", "were asked", False),
+     "title: Family support\nopen_question: true", True),
+    ("a study's text", "evaluations/norway-interviews.yaml", "were interviewed", "were asked", True),
+    ("a study of no practice", "evaluations/norway-interviews.yaml", "practices: [norway-family-meetings]",
+     "practices: [norway-family-meeting]", True),
     ("a glossary term's alias", "glossary/desistance.yaml", "aliases: [desisting]", "aliases: [desisting, desist]",
-     False),
+     True),
+    ("a topic no practice lists", "practices/hessen-case-meetings.yaml", "topics: [family-support]", "topics: []",
+     True),
+    ("a topic's id", "topics/family-support.yaml", "id: family-support", "id: family-care", False),
+    ("the id back", "topics/family-support.yaml", "id: family-care", "id: family-support", False),
     ("a challenge's own text", "challenges/stigma.yaml", "limits access", "restricts access", True),
     ("a record unreadable", "challenges/stigma.yaml", "title: Stigmatisation", "title: [", False),
     ("the record repaired", "challenges/stigma.yaml", "title: [", "title: Stigmatisation", False),
@@ -100,6 +118,10 @@ def test_the_files_the_memo_holds_are_not_decoded(catalogue, monkeypatch, quick_
     assert quick_answers == [True] and decoded == []
     edit(catalogue / "practices/norway-family-meetings.yaml", "topics: [family-support]", "topics: []")
     quick_answers.clear()
+    assert cached(catalogue) == fresh(catalogue)  # a link: the checks across records run again, on slim stand-ins
+    assert quick_answers == [True] and decoded == []
+    edit(catalogue / "practices/norway-family-meetings.yaml", "id: norway-family-meetings", "id: norway-meetings")
+    quick_answers.clear()
     problems = cached(catalogue)
     assert quick_answers == [False] and "practices/hessen-case-meetings.yaml" in decoded  # the others, decoded
     assert problems == fresh(catalogue)
@@ -137,3 +159,29 @@ def test_a_memo_is_kept_only_with_the_files_it_describes(catalogue, quick_answer
     quick_answers.clear()
     assert cached(catalogue) == fresh(catalogue) and quick_answers == [True]
     assert results_file(catalogue).is_file()
+
+
+@pytest.mark.parametrize("source", [STUDIES, SEED], ids=["studies", "seed"])
+def test_the_checks_across_records_read_only_the_slim_stand_ins(tmp_path, source):
+    """What the memo keeps of each record (SLIM_FIELDS) is all the checks across records read: run on slim
+    stand-ins, they report what they report on the full ones, on a catalogue where they have much to say."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(source, root)
+    for path in sorted(root.glob("practices/*.yaml")):  # statuses against the studies, topics nobody lists...
+        text = path.read_text(encoding="utf-8").replace("status: evaluated-positive", "status: unknown")
+        path.write_text(re.sub(r"(?m)^topics: \[.*\]$", "topics: []", text), encoding="utf-8")
+    listing = Listing(root)
+    checked = check_catalogue(root, check_record_file, read_bibliography, listing)
+    assert len(checked.across) >= 2  # there is something to compare
+    slim = Catalogue(root=root, references=checked.catalogue.references,
+                     broken_references=checked.catalogue.broken_references,
+                     docs_citations=checked.catalogue.docs_citations)
+    across: list = []
+    for (kind, path, shown), (_, result) in zip(record_files(listing), checked.files, strict=True):
+        if result.unreadable:
+            slim.unreadable[kind].add(path.stem)
+        elif result.standin is not None:
+            record = validation_cache._slim_record(kind, path, shown, validation_cache._memo_file(kind, result, []))
+            _add_record(slim, record, path, across)
+    across += across_problems(slim)
+    assert sorted(set(across), key=repr) == sorted(set(checked.across), key=repr)

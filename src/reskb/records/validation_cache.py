@@ -62,6 +62,7 @@ from .validate import (
     Checked,
     FileResult,
     _add_record,
+    across_problems,
     check_catalogue,
     check_docs_citations,
     check_record_file,
@@ -320,11 +321,12 @@ class ResultCache:
             self.changed |= self.old_stats.get(shown) != self.stats[shown]
 
     def quick(self, root: Path, listing: Listing) -> Checked | None:
-        """The run's report from the last run's memo (see _Memo) when nothing that one file's checks read of
-        another has changed: the files the memo holds are not decoded, the others are checked, and their links,
-        citations and dates against the catalogue's ids, references and day; None when the memo cannot answer
-        (none kept, many files changed, another day, bibliography or hand-written page, or a changed file
-        changed what others' checks read of it: an id, a link, a citation...). Then every check runs."""
+        """The run's report from the last run's memo (see _Memo) when no id, file name, reference or day changed:
+        the files the memo holds are not decoded, the others are checked, and their links, citations and dates
+        against the catalogue's ids, references and day; the checks across records run again on the memo's
+        slim stand-ins when what they read changed (a link, a citation, a status). None when the memo cannot
+        answer (none kept, many files changed, another day or bibliography, an id, a file added, removed or
+        renamed): then every check runs."""
         memo = self.old_memo
         if memo is None or self.fresh is not None or not any((root / FOLDERS[k]).is_dir() for k in KINDS):
             return None
@@ -334,58 +336,61 @@ class ResultCache:
                 return None
         except OSError:
             return None
-        catalogue = Catalogue(root=root)
         found: list[tuple[str, Path, str, _MemoFile, FileResult | None]] = []
         for kind, path, shown in record_files(listing):
             seen = self.seen.get((kind, shown))
             kept = memo.files.get(seen.key) if seen is not None and seen.key is not None else None
             if kept is not None:  # as the memo holds it
                 assert seen is not None and seen.key is not None
-                if any(row[0] != shown for row in (*kept.problems, *kept.placeholders)):
-                    return None  # a file's own problems name that file: this memo lies
+                if not _plausible(kept, kind, shown):
+                    return None  # this memo lies
                 self._use(kind, shown, seen, None)
                 found.append((kind, path, shown, kept, None))
-                if kept.unreadable:
-                    catalogue.unreadable[kind].add(path.stem)
-                elif kept.id is not None:  # as _add_record does (what it reports is in the memo's `across`)
-                    catalogue.records[kind].setdefault(kept.id, _id_only(kind, path, shown, kept.id))
                 continue
             result = self.check_file(kind, path, shown, entries=False)  # changed since the memo was made
-            key = self.keys.get((kind, shown))
-            if key is None:  # its results could not be kept: the memo could not hold them either
+            if self.keys.get((kind, shown)) is None:  # its results could not be kept: nor could the memo's
                 return None
-            record = result.standin
-            found.append((kind, path, shown, _MemoFile(result.unreadable, None if record is None else record.id,
-                                                       contribution(kind, key, result), [], []), result))
-            if result.unreadable:
-                catalogue.unreadable[kind].add(path.stem)
-            elif record is not None:
-                _add_record(catalogue, record, path, [])
+            found.append((kind, path, shown, _memo_file(kind, result, []), result))
         bib = self.check_bibliography(bib_paths, root)
         base += bib.problems
-        catalogue.references = bib.references
-        catalogue.broken_references = bib.broken
-        base += list(check_docs_citations(catalogue, root / "docs"))
         today = today_utc()
-        here = surroundings(today, self.bibliography.get("key", ""), catalogue.docs_citations,
-                            [(kind, path, shown, kept) for kind, path, shown, kept, _ in found])
-        if here != memo.surroundings:
+        names = ids_digest(today, self.bibliography.get("key", ""), [(k, p, s, m) for k, p, s, m, _ in found])
+        if names != memo.ids:
             return None
-        problems: list[Problem] = [*base, *(Problem(*row) for row in memo.across)]
+        catalogue = Catalogue(root=root, references=bib.references, broken_references=bib.broken)
+        base += list(check_docs_citations(catalogue, root / "docs"))
+        reads = across_digest(names, catalogue.docs_citations, [m for _, _, _, m, _ in found])
+        across: list[Problem] = []
+        for kind, path, shown, kept, result in found:
+            if kept.unreadable:
+                catalogue.unreadable[kind].add(path.stem)
+            elif result is not None and result.standin is not None:
+                _add_record(catalogue, result.standin, path, across)
+            elif kept.id is not None and reads != memo.across_key:  # the checks across records run again
+                record = _slim_record(kind, path, shown, kept)
+                if record is None:
+                    return None  # this memo lies
+                _add_record(catalogue, record, path, across)
+            elif kept.id is not None:  # ids only, as _add_record keeps them: what it reports is in the memo
+                catalogue.records[kind].setdefault(kept.id, _id_only(kind, path, shown, kept.id))
+        if reads == memo.across_key:
+            across = [Problem(*row) for row in memo.across]
+        else:
+            across += across_problems(catalogue)
+        problems: list[Problem] = [*base, *across]
         placeholders: list[Problem] = []
         files: dict[str, _MemoFile] = {}
         changed: list[tuple[str, FileResult]] = []
         for kind, _, shown, kept, result in found:
             if result is not None:  # checked in this run
                 own = file_problems(catalogue, result, today)
-                kept = _MemoFile(kept.unreadable, kept.id, kept.contribution, [_problem_json(p) for p in own],
-                                 [_problem_json(p) for p in result.placeholders])
+                kept = _memo_file(kind, result, own)
                 changed.append((kind, result))
             problems += [Problem(*row) for row in kept.problems]
             placeholders += [Problem(*row) for row in kept.placeholders]
             files[self.keys[(kind, shown)]] = kept
-        self.memo = _Memo(here, files, memo.across)
-        self.changed |= bool(changed) or len(files) != len(memo.files)
+        self.memo = _Memo(names, reads, files, [_problem_json(p) for p in across])
+        self.changed |= bool(changed) or len(files) != len(memo.files) or reads != memo.across_key
         return Checked(final_problems(problems, placeholders), catalogue, changed, bib, today=today)
 
     def remember(self, checked: Checked, listing: Listing) -> None:
@@ -400,13 +405,12 @@ class ResultCache:
             key = self.keys.get((kind, shown))
             if key is None:  # not kept (a value JSON cannot hold): every run checks it afresh
                 return
-            record = result.standin
-            kept = _MemoFile(result.unreadable, None if record is None else record.id, contribution(kind, key, result),
-                             [_problem_json(p) for p in own], [_problem_json(p) for p in result.placeholders])
+            kept = _memo_file(kind, result, own)
             files[key] = kept
             described.append((kind, path, shown, kept))
-        self.memo = _Memo(surroundings(checked.today, self.bibliography["key"], checked.catalogue.docs_citations,
-                                       described), files, [_problem_json(p) for p in checked.across])
+        names = ids_digest(checked.today, self.bibliography["key"], described)
+        reads = across_digest(names, checked.catalogue.docs_citations, [kept for *_, kept in described])
+        self.memo = _Memo(names, reads, files, [_problem_json(p) for p in checked.across])
         self.changed = True
 
     def check_bibliography(self, paths: list[Path], root: Path) -> Bibliography:
@@ -484,62 +488,110 @@ def _bibliography_key(paths: list[Path], root: Path) -> str:
 _ProblemRow = tuple[str, int, str, str, str, Literal["error", "warning"]]
 
 
+class _Slim(msgspec.Struct, array_like=True):
+    """A record's fields that the checks across records read (SLIM_FIELDS), with their lines and its citations."""
+
+    data: dict[str, Any]
+    pointers: list[tuple[str | int, ...]]
+    lines: list[int]
+    cited: list[str]
+
+
+#: the fields of each kind that the checks across records (validate.across_problems, _add_record) read; the
+#: stand-ins of evaluations and glossary terms are read whole (None)
+SLIM_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "practice": ("id", "topics", "challenges", "evidence"), "challenge": ("id", "open_question"),
+    "topic": ("id", "open_question"), "evaluation": None, "glossary": None}
+
+
 class _MemoFile(msgspec.Struct, array_like=True):
-    """What the last run found of one file (under its entry's key), true while _Memo.surroundings are."""
+    """What the last run found of one file (under its entry's key), true while _Memo.ids are."""
 
     unreadable: bool
     id: str | None  # its record's id; None when it has no stand-in
-    contribution: str  # what the checks of other records read of it (contribution())
-    problems: list[_ProblemRow]  # validate.file_problems
+    contribution: str  # a digest of `slim`
+    slim: msgspec.Raw  # the JSON of its _Slim (null without a stand-in): decoded only when the checks across
+    problems: list[_ProblemRow]  # records run again; validate.file_problems
     placeholders: list[_ProblemRow]
 
 
+def _memo_file(kind: str, result: FileResult, own: list[Problem]) -> _MemoFile:
+    record = result.standin
+    slim = msgspec.json.encode(slim_of(record))
+    return _MemoFile(result.unreadable, None if record is None else record.id,
+                     hashlib.sha256(kind.encode() + b"\0" + slim).hexdigest()[:32], msgspec.Raw(slim),
+                     [_problem_json(p) for p in own], [_problem_json(p) for p in result.placeholders])
+
+
 class _Memo(msgspec.Struct):
-    """The problems of the last run by file and across records, and the surroundings they were found in.
+    """The problems of the last run by file and across records, and what they depend on.
 
     A file's own problems and those of its record's links, citations and dates depend on its bytes and on the
-    catalogue's ids, references and day; the checks across records (ids used twice, evaluations, glossary,
-    unused references and topics) on what they read of each file (contribution()). So while `surroundings`, a
-    digest of all that, are the same, a file whose entry the memo holds has the problems it holds, and
-    `across` holds the checks across records; the files it does not hold are checked (quick())."""
+    catalogue's ids, references and day (`ids`: a digest of the day, the bibliography and each file's name and
+    id): while those are the same, a file whose key the memo holds has the problems it holds. The checks across
+    records (ids used twice, evaluations, glossary, what nothing uses) depend on what they read of each file
+    (its slim stand-in) and on the keys the hand-written pages cite (`across_key`): while those are the same,
+    `across` holds their problems; else they run again on the slim stand-ins (quick())."""
 
-    surroundings: str
+    ids: str
+    across_key: str
     files: dict[str, _MemoFile]
     across: list[_ProblemRow]
 
 
-def contribution(kind: str, key: str, result: FileResult) -> str:
-    """A digest of what the checks of other records read of a file (_add_record, _check_ids, across_problems):
-    its record's id and its line, the keys it cites and, of a practice, the topics and challenges it lists and
-    its evidence status (and line); of a topic or challenge, its open question. The checks of evaluations and
-    glossary terms read all of them: theirs is the key of the file. repr(), not JSON: 1, True and '1' differ."""
-    record = result.standin
+def slim_of(record: Record | None) -> _Slim | None:
+    """The record's stand-in reduced to what the checks across records read (SLIM_FIELDS)."""
     if record is None:
-        return ""
-    if kind in ("evaluation", "glossary"):
-        return key
-    read: list[Any] = [kind, record.id, record.doc.line_of(("id",)), record.cited]
-    if kind == "practice":
-        read += [record.data.get("topics"), record.data.get("challenges"), record.get("evidence.status"),
-                 record.doc.line_of(("evidence", "status"))]
-    else:
-        read.append(record.data.get("open_question"))
-    return hashlib.sha256(repr(read).encode("utf-8", "backslashreplace")).hexdigest()[:32]
+        return None
+    fields = SLIM_FIELDS[record.kind]
+    data = record.data if fields is None else {name: value for name, value in record.data.items() if name in fields}
+    lines = record.doc.lines if fields is None else {  # the lines they report at: the id's, the status's
+        pointer: line for pointer, line in record.doc.lines.items() if pointer in _SLIM_LINES}
+    return _Slim(data, list(lines), list(lines.values()), record.cited)
 
 
-def surroundings(today: date, bibliography: str, docs_citations: dict[str, set[str]],
-                 files: list[tuple[str, Path, str, _MemoFile]]) -> str:
-    """A digest of the day, the bibliography, the keys the hand-written pages cite and, in order, each record
-    file's name, whether it was read, its record's id and its contribution."""
-    described = [(kind, path.name, shown, kept.unreadable, kept.id, kept.contribution)
-                 for kind, path, shown, kept in files]
-    text = repr((today.isoformat(), bibliography, sorted(docs_citations), described))
-    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
+#: the lines the checks across records report at, of the kinds SLIM_FIELDS reduces (line_of falls back from a
+#: missing field to its parent: ("evidence",), then ())
+_SLIM_LINES = {(), ("id",), ("evidence",), ("evidence", "status")}
+
+
+def _slim_record(kind: str, path: Path, shown: str, kept: _MemoFile) -> Record | None:
+    """The memo's slim stand-in as a record; None when it is not of the shape slim_of() makes."""
+    try:
+        slim = _SLIM_DECODER.decode(kept.slim)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    if (slim is None or slim.data.get("id") != kept.id or len(slim.pointers) != len(slim.lines)
+            or (SLIM_FIELDS[kind] is None and type(slim.data.get("term" if kind == "glossary" else "title")) is not str)):
+        return None
+    return standin_record(kind, path, shown, slim.data, dict(zip(slim.pointers, slim.lines, strict=True)), slim.cited)
 
 
 def _id_only(kind: str, path: Path, shown: str, record_id: str) -> Record:
     """A stand-in with nothing but the id: what the checks of a file quick() checks read of the others."""
     return standin_record(kind, path, shown, {"id": record_id}, {}, [])
+
+
+def _plausible(kept: _MemoFile, kind: str, shown: str) -> bool:
+    """A memo's file that could be what remember() wrote: its problems name it (its slim stand-in is checked when
+    it is read: _slim_record)."""
+    return all(row[0] == shown for row in (*kept.problems, *kept.placeholders))
+
+
+def ids_digest(today: date, bibliography: str, files: list[tuple[str, Path, str, _MemoFile]]) -> str:
+    """A digest of the day, the bibliography and, in order, each record file's name, whether it was read and
+    its record's id: what a file's own cross-record problems depend on besides itself."""
+    described = [(kind, path.name, shown, kept.unreadable, kept.id)
+                 for kind, path, shown, kept in files]
+    text = repr((today.isoformat(), bibliography, described))
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def across_digest(ids: str, docs_citations: dict[str, set[str]], files: list[_MemoFile]) -> str:
+    """A digest of what the checks across records read: the ids digest, the keys the hand-written pages cite and
+    each file's slim stand-in."""
+    text = repr((ids, sorted(docs_citations), [kept.contribution for kept in files]))
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
 
 
 class _IndexFile(msgspec.Struct):
@@ -561,6 +613,7 @@ class _EntriesFile(msgspec.Struct):
 
 
 _INDEX_DECODER = msgspec.json.Decoder(_IndexFile)
+_SLIM_DECODER = msgspec.json.Decoder(_Slim | None)
 _ENTRIES_DECODER = msgspec.json.Decoder(_EntriesFile)
 
 
