@@ -172,9 +172,14 @@ FIGURES = [
     Figure("serve_settled_s", "  every page settled: until the list pages are current too (s)", "{:.1f}"),
     Figure("serve_settled_cpu_s", "  CPU time until then (s)", "{:.1f}"),
     Figure("validate_cold_s", "validate, cold (s)", "{:.2f}", {5000: ("<", 3)}),
-    Figure("validate_warm_s", "validate, one file changed, warm (s)", "{:.2f}", {5000: ("<", 0.5)}),
+    Figure("validate_warm_s", "validate, one file changed (a title), warm (s)", "{:.2f}", {5000: ("<", 0.5)}),
+    Figure("validate_link_s", "validate, one file changed (a practice's challenge), warm (s)", "{:.2f}",
+           {5000: ("<", 0.5)}),
+    Figure("validate_added_s", "validate, one practice added, warm (s)", "{:.2f}"),
     Figure("validate_cold_cpu_s", "  CPU time, cold (s)", "{:.2f}"),
-    Figure("validate_warm_cpu_s", "  CPU time, warm (s)", "{:.2f}"),
+    Figure("validate_warm_cpu_s", "  CPU time, warm (a title) (s)", "{:.2f}"),
+    Figure("validate_link_cpu_s", "  CPU time, warm (a challenge) (s)", "{:.2f}"),
+    Figure("validate_added_cpu_s", "  CPU time, warm (a practice added) (s)", "{:.2f}"),
     Figure("cli_startup_s", "  `reskb --help` alone: start-up and imports (s)", "{:.2f}"),
     Figure("validate_peak_mb", "validate peak memory, cold (MiB)", "{:,.0f}"),
     Figure("build_s", "build (s)", "{:.1f}"),
@@ -288,7 +293,8 @@ def growth_table(rows: list[dict]) -> list[str]:
 
 
 def report(rows: list[dict], meta: dict) -> str:
-    lines = [f"code: {meta.get('code')}", f"machine: {meta.get('machine')}", ""]
+    lines = [f"code: {meta.get('code')}", f"machine: {meta.get('machine')}",
+             *([f"bytecode: {meta['bytecode']}"] if meta.get("bytecode") else []), ""]
     for row in sorted(rows, key=lambda r: r["practices"]):
         lines += size_table(row)
         context = row.get("context", {})
@@ -358,7 +364,9 @@ def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None, timeout
 
 
 def validation(root: Path, cache: Path, validate_cmd: str) -> dict[str, float]:
-    """Cold (empty cache) and warm (a second run after one YAML edit) `reskb validate`."""
+    """Cold (empty cache) and warm `reskb validate`: a second run after one YAML edit (a title), a third after
+    another (a practice's challenge: what the checks across records read), a fourth after a practice is added
+    (a new id: every check runs, as after any id, file name, reference or day changed)."""
     env = child_env(cache)
     argv = [*command(validate_cmd), str(root)]
     cold = timed(argv, env)
@@ -367,10 +375,31 @@ def validation(root: Path, cache: Path, validate_cmd: str) -> dict[str, float]:
     target = root / "practices/practice-2.yaml"
     target.write_text(target.read_text().replace("title: Practice 2,", "title: Practice 2 (edited),"))
     warm = timed(argv, env)
+    target = root / "practices/practice-3.yaml"
+    text = target.read_text()
+    other = "challenge-1" if "challenges: [challenge-0]" in text else "challenge-0"
+    target.write_text(re.sub(r"(?m)^challenges: \[challenge-\d+\]$", f"challenges: [{other}]", text))
+    link = timed(argv, env)
+    text = (root / "practices/practice-4.yaml").read_text()
+    (root / "practices/practice-added.yaml").write_text(text.replace("id: practice-4\n", "id: practice-added\n"))
+    added = timed(argv, env)
     startup = timed([*command("reskb"), "--help"], env)
     return {"validate_cold_s": cold.seconds, "validate_warm_s": warm.seconds, "validate_peak_mb": cold.peak_mb,
-            "validate_cold_cpu_s": cold.cpu_s, "validate_warm_cpu_s": warm.cpu_s,
+            "validate_cold_cpu_s": cold.cpu_s, "validate_warm_cpu_s": warm.cpu_s, "validate_link_s": link.seconds,
+            "validate_link_cpu_s": link.cpu_s, "validate_added_s": added.seconds, "validate_added_cpu_s": added.cpu_s,
             "cli_startup_s": startup.seconds}
+
+
+def compile_bytecode() -> str:
+    """Compile the measured package to bytecode first, as Python does on its first run wherever it may write
+    it: with PYTHONDONTWRITEBYTECODE set (as on this machine), every run would compile its modules again."""
+    package = REPO / "src"
+    if not package.is_dir():
+        return "not compiled (no src/ folder)"
+    done = subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], capture_output=True, timeout=600)
+    unset = "unset" if os.environ.get("PYTHONDONTWRITEBYTECODE") is None else "set"
+    return (f"{'compiled' if done.returncode == 0 else 'compiling failed'} before measuring "
+            f"(python -m compileall src; PYTHONDONTWRITEBYTECODE is {unset} here)")
 
 
 def mkdocs_build(config: Path, site: Path, cache: Path, timeout: float) -> Run:
@@ -746,7 +775,7 @@ def main() -> None:
         return
     meta = {"code": describe_code(),
             "machine": f"{platform.node()}, {os.cpu_count()} cores shared with other jobs, one run per figure",
-            "serve_cmd": args.serve_cmd, "validate_cmd": args.validate_cmd}
+            "serve_cmd": args.serve_cmd, "validate_cmd": args.validate_cmd, "bytecode": compile_bytecode()}
     workdir = Path(tempfile.mkdtemp(prefix="reskb-bench-"))
 
     def save(rows_so_far: list[dict]) -> None:
