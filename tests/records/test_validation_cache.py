@@ -159,21 +159,23 @@ def _slims(memo: dict, change) -> None:  # noqa: ANN001
     """Change the memo's slim stand-ins, and its key of the checks across records, so that they run on them."""
     memo["across_key"] = "0" * 64
     for kept in memo["files"].values():
-        if kept[3]:
-            change(kept[3])
+        if kept[5]:
+            change(kept[5])
 
 
+#: a memo's file: kind, stem, unreadable, id, contribution, slim stand-in, problems, placeholders
 MEMO_LIES = {
-    "another file's problem": lambda m: [f.__setitem__(4, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+    "another file's problem": lambda m: [f.__setitem__(6, [["elsewhere.yaml", 1, "", "m", "", "error"]])
                                          for f in m["files"].values()],
-    "another file's placeholder": lambda m: [f.__setitem__(5, [["elsewhere.yaml", 1, "", "m", "", "error"]])
+    "another file's placeholder": lambda m: [f.__setitem__(7, [["elsewhere.yaml", 1, "", "m", "", "error"]])
                                              for f in m["files"].values()],
-    "wrong types": lambda m: [f.__setitem__(0, "no") for f in m["files"].values()],
-    "problem of the wrong shape": lambda m: [f.__setitem__(4, [[1, 2]]) for f in m["files"].values()],
+    "wrong types": lambda m: [f.__setitem__(2, "no") for f in m["files"].values()],
+    "problem of the wrong shape": lambda m: [f.__setitem__(6, [[1, 2]]) for f in m["files"].values()],
     "files not a mapping": lambda m: m.update(files=[1, 2]),
-    "an id not text": lambda m: [f.__setitem__(1, 7) for f in m["files"].values() if f[1]],
-    "other ids": lambda m: m.update(ids="0" * 64),
+    "an id not text": lambda m: [f.__setitem__(3, 7) for f in m["files"].values() if f[3]],
+    "other ids": lambda m: m.update(ids="0" * 64),  # every file's links are looked at again
     "no ids": lambda m: m.pop("ids"),
+    "another day": lambda m: m.update(day="1999-01-01"),
     # what only the checks across records read: they run again, on slim stand-ins that must be sound
     "stand-in without an id": lambda m: _slims(m, lambda slim: slim[0].pop("id")),
     "stand-in of another id": lambda m: _slims(m, lambda slim: slim[0].update(id="x")),
@@ -195,8 +197,9 @@ def test_a_lying_memo_is_not_used(catalogue, lie):
     assert cached(catalogue) == expected  # and the cache it wrote back is sound
 
 
-#: an edit of an id, which the problems of other files can depend on: the memo cannot answer, the entries are read
-NEEDS_THE_ENTRIES = ("practices/hessen-case-meetings.yaml", "id: hessen-case-meetings", "id: hessen-meetings")
+#: an edit of the bibliography, which every file's problems can depend on: the memo cannot answer, every entry
+#: is read
+NEEDS_THE_ENTRIES = ("bibliography/refs.bib", "  doi     = {10.1000/fixture.1}\n}", "  doi     = {10.1000/fixture.1}\n}\n% x")
 
 
 @pytest.mark.parametrize("which", ["results", "entries"])

@@ -54,11 +54,16 @@ EDITS = [
      True),
     ("a topic no practice lists", "practices/hessen-case-meetings.yaml", "topics: [family-support]", "topics: []",
      True),
-    ("a topic's id", "topics/family-support.yaml", "id: family-support", "id: family-care", False),
-    ("the id back", "topics/family-support.yaml", "id: family-care", "id: family-support", False),
+    ("a topic's id", "topics/family-support.yaml", "id: family-support", "id: family-care", True),
+    ("the id back", "topics/family-support.yaml", "id: family-care", "id: family-support", True),
+    ("a practice's id", "practices/norway-family-meetings.yaml", "id: norway-family-meetings",
+     "id: norway-meetings", True),
+    ("the practice's id back", "practices/norway-family-meetings.yaml", "id: norway-meetings",
+     "id: norway-family-meetings", True),
     ("a challenge's own text", "challenges/stigma.yaml", "limits access", "restricts access", True),
-    ("a record unreadable", "challenges/stigma.yaml", "title: Stigmatisation", "title: [", False),
-    ("the record repaired", "challenges/stigma.yaml", "title: [", "title: Stigmatisation", False),
+    ("a record unreadable", "challenges/stigma.yaml", "title: Stigmatisation", "title: [", True),
+    ("the record repaired", "challenges/stigma.yaml", "title: [", "title: Stigmatisation", True),
+    ("the bibliography", "bibliography/refs.bib", "@", "% a comment\n@", False),
 ]
 
 
@@ -89,9 +94,12 @@ def test_every_edit_reports_what_a_fresh_run_does(tmp_path, quick_answers, fresh
         fresh_checks.clear()
         after = cached(root)
         assert quick_answers == [answers], what
-        edited.add(name)
-        assert sorted(fresh_checks) == ([name] if answers else sorted(edited)), what  # the rest from the cache
-        if not answers:
+        records = {name} if name.endswith(".yaml") else set()
+        edited |= records
+        if answers:  # the edited file; perhaps files whose links it concerns, from their entries or afresh
+            assert records <= set(fresh_checks) <= edited, what
+        else:  # the files with no entry: edited since a run last read every file
+            assert set(fresh_checks) == edited, what
             edited.clear()
         assert after == fresh(root), what
         assert after == same_as_fresh(root), what
@@ -123,8 +131,14 @@ def test_the_files_the_memo_holds_are_not_decoded(catalogue, monkeypatch, quick_
     edit(catalogue / "practices/norway-family-meetings.yaml", "id: norway-family-meetings", "id: norway-meetings")
     quick_answers.clear()
     problems = cached(catalogue)
-    assert quick_answers == [False] and "practices/hessen-case-meetings.yaml" in decoded  # the others, decoded
+    assert quick_answers == [True] and decoded == ["practices/hessen-case-meetings.yaml"]  # it links to the old id
     assert problems == fresh(catalogue)
+    assert any(p.message == "unknown practice id 'norway-family-meetings'" for p in problems)
+    edit(catalogue / "bibliography/refs.bib", "@", "% a comment\n@")
+    decoded.clear()
+    quick_answers.clear()
+    assert cached(catalogue) == fresh(catalogue)
+    assert quick_answers == [False] and "challenges/stigma.yaml" in decoded  # every file, from its entry
 
 
 def test_another_day_runs_every_check(catalogue, monkeypatch, quick_answers):
@@ -144,20 +158,26 @@ def test_another_day_runs_every_check(catalogue, monkeypatch, quick_answers):
     assert problems == fresh(catalogue)
 
 
-def test_a_memo_is_kept_only_with_the_files_it_describes(catalogue, quick_answers):
-    """A file added, removed or renamed changes the surroundings: every check runs, and the memo written then
-    holds the files as they are."""
-    same_as_fresh(catalogue)
+def test_files_added_and_removed(catalogue, quick_answers):
+    """A file added or removed changes the ids: the files whose links or place among the ids it concerns are
+    checked again, the rest come from the memo."""
+    edit(catalogue / "practices/hessen-case-meetings.yaml", "last_reviewed: 2026-01-15", "last_reviewed: 2099-01-15")
+    same_as_fresh(catalogue)  # a problem of its own, reported while it is the record its id names
     shutil.copy(catalogue / "practices/hessen-case-meetings.yaml", catalogue / "practices/hessen-copy.yaml")
     quick_answers.clear()
     problems = cached(catalogue)
-    assert quick_answers == [False] and any("is already used by" in p.message for p in problems)
+    assert quick_answers == [True] and any("is already used by" in p.message for p in problems)
     assert problems == fresh(catalogue)
-    (catalogue / "practices/hessen-copy.yaml").unlink()
+    shutil.copy(catalogue / "practices/hessen-case-meetings.yaml", catalogue / "practices/a-first-copy.yaml")
     quick_answers.clear()
-    assert cached(catalogue) == fresh(catalogue) and quick_answers == [False]
-    quick_answers.clear()
-    assert cached(catalogue) == fresh(catalogue) and quick_answers == [True]
+    problems = cached(catalogue)  # now the first use of the id: the old first is a second use
+    assert quick_answers == [True] and problems == fresh(catalogue)
+    assert [p.path for p in problems if "in the future" in p.message] == ["practices/a-first-copy.yaml"]
+    for name in ("hessen-copy", "a-first-copy", "norway-family-meetings"):
+        (catalogue / f"practices/{name}.yaml").unlink()
+        quick_answers.clear()
+        assert cached(catalogue) == fresh(catalogue) and quick_answers == [True], name
+    assert any(p.message == "unknown practice id 'norway-family-meetings'" for p in cached(catalogue))
     assert results_file(catalogue).is_file()
 
 
@@ -181,7 +201,7 @@ def test_the_checks_across_records_read_only_the_slim_stand_ins(tmp_path, source
         if result.unreadable:
             slim.unreadable[kind].add(path.stem)
         elif result.standin is not None:
-            record = validation_cache._slim_record(kind, path, shown, validation_cache._memo_file(kind, result, []))
+            record = validation_cache._slim_record(kind, path, shown, validation_cache._memo_file(kind, path, result, []))
             _add_record(slim, record, path, across)
     across += across_problems(slim)
     assert sorted(set(across), key=repr) == sorted(set(checked.across), key=repr)

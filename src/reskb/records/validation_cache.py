@@ -17,7 +17,8 @@ references and day) and across records (ids used twice, evaluations, glossary, w
 digest of everything they were found in: the day, the bibliography, the keys the hand-written pages cite,
 and for each record file its name, id and what the checks of other records read of it (contribution()).
 When that digest is unchanged, a file whose key the memo holds has the problems it holds, and only the
-other files are checked (quick()); else every check runs, on the entries, exactly as in a fresh run. Two
+other files are checked (quick()); after a change of ids, the files it concerns too; after a change of the
+day or the bibliography, every check runs, on the entries, exactly as in a fresh run. Two
 files: RESULTS_FILE (stat keys, bibliography, memo: read by every run) and ENTRIES_FILE (each file's entry:
 read and written only by the runs that check everything).
 
@@ -44,7 +45,6 @@ import time
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -321,12 +321,12 @@ class ResultCache:
             self.changed |= self.old_stats.get(shown) != self.stats[shown]
 
     def quick(self, root: Path, listing: Listing) -> Checked | None:
-        """The run's report from the last run's memo (see _Memo) when no id, file name, reference or day changed:
-        the files the memo holds are not decoded, the others are checked, and their links, citations and dates
-        against the catalogue's ids, references and day; the checks across records run again on the memo's
-        slim stand-ins when what they read changed (a link, a citation, a status). None when the memo cannot
-        answer (none kept, many files changed, another day or bibliography, an id, a file added, removed or
-        renamed): then every check runs."""
+        """The run's report from the last run's memo (see _Memo) when the references and the day are the same: the
+        files the memo holds are not decoded, the changed ones are checked, and their links, citations and dates
+        against the catalogue's ids, references and day; when ids changed (a file added, removed or renamed, an id
+        edited), so are the files whose links or place among the ids that concerns (_affected); the checks across
+        records run again, on the memo's slim stand-ins, when what they read changed. None when the memo cannot
+        answer (none kept, many files changed, another day or bibliography): then every check runs."""
         memo = self.old_memo
         if memo is None or self.fresh is not None or not any((root / FOLDERS[k]).is_dir() for k in KINDS):
             return None
@@ -350,30 +350,39 @@ class ResultCache:
             result = self.check_file(kind, path, shown, entries=False)  # changed since the memo was made
             if self.keys.get((kind, shown)) is None:  # its results could not be kept: nor could the memo's
                 return None
-            found.append((kind, path, shown, _memo_file(kind, result, []), result))
+            found.append((kind, path, shown, _memo_file(kind, path, result, []), result))
         bib = self.check_bibliography(bib_paths, root)
         base += bib.problems
         today = today_utc()
-        names = ids_digest(today, self.bibliography.get("key", ""), [(k, p, s, m) for k, p, s, m, _ in found])
-        if names != memo.ids:
+        if today.isoformat() != memo.day or self.bibliography.get("key") != memo.bibliography:
             return None
+        names = ids_digest([(k, p, s, m) for k, p, s, m, _ in found])
+        if names != memo.ids:  # a file added, removed or renamed, an id changed: check the files it can concern
+            affected = _affected(list(memo.files.values()), [m for *_, m, _ in found])
+            if affected is None:
+                return None
+            for i, (kind, path, shown, kept, result) in enumerate(found):
+                if result is None and id(kept) in affected:
+                    result = self.check_file(kind, path, shown)  # from its entry, or checked afresh
+                    found[i] = (kind, path, shown, _memo_file(kind, path, result, []), result)
         catalogue = Catalogue(root=root, references=bib.references, broken_references=bib.broken)
         base += list(check_docs_citations(catalogue, root / "docs"))
         reads = across_digest(names, catalogue.docs_citations, [m for _, _, _, m, _ in found])
+        again = reads != memo.across_key  # the checks across records run again
         across: list[Problem] = []
         for kind, path, shown, kept, result in found:
             if kept.unreadable:
                 catalogue.unreadable[kind].add(path.stem)
             elif result is not None and result.standin is not None:
                 _add_record(catalogue, result.standin, path, across)
-            elif kept.id is not None and reads != memo.across_key:  # the checks across records run again
+            elif kept.id is not None and again:
                 record = _slim_record(kind, path, shown, kept)
                 if record is None:
                     return None  # this memo lies
                 _add_record(catalogue, record, path, across)
             elif kept.id is not None:  # ids only, as _add_record keeps them: what it reports is in the memo
                 catalogue.records[kind].setdefault(kept.id, _id_only(kind, path, shown, kept.id))
-        if reads == memo.across_key:
+        if not again:
             across = [Problem(*row) for row in memo.across]
         else:
             across += across_problems(catalogue)
@@ -381,16 +390,16 @@ class ResultCache:
         placeholders: list[Problem] = []
         files: dict[str, _MemoFile] = {}
         changed: list[tuple[str, FileResult]] = []
-        for kind, _, shown, kept, result in found:
+        for kind, path, shown, kept, result in found:
             if result is not None:  # checked in this run
                 own = file_problems(catalogue, result, today)
-                kept = _memo_file(kind, result, own)
+                kept = _memo_file(kind, path, result, own)
                 changed.append((kind, result))
             problems += [Problem(*row) for row in kept.problems]
             placeholders += [Problem(*row) for row in kept.placeholders]
             files[self.keys[(kind, shown)]] = kept
-        self.memo = _Memo(names, reads, files, [_problem_json(p) for p in across])
-        self.changed |= bool(changed) or len(files) != len(memo.files) or reads != memo.across_key
+        self.memo = _Memo(memo.day, memo.bibliography, names, reads, files, [_problem_json(p) for p in across])
+        self.changed |= bool(changed) or len(files) != len(memo.files) or again
         return Checked(final_problems(problems, placeholders), catalogue, changed, bib, today=today)
 
     def remember(self, checked: Checked, listing: Listing) -> None:
@@ -405,12 +414,13 @@ class ResultCache:
             key = self.keys.get((kind, shown))
             if key is None:  # not kept (a value JSON cannot hold): every run checks it afresh
                 return
-            kept = _memo_file(kind, result, own)
+            kept = _memo_file(kind, path, result, own)
             files[key] = kept
             described.append((kind, path, shown, kept))
-        names = ids_digest(checked.today, self.bibliography["key"], described)
+        names = ids_digest(described)
         reads = across_digest(names, checked.catalogue.docs_citations, [kept for *_, kept in described])
-        self.memo = _Memo(names, reads, files, [_problem_json(p) for p in checked.across])
+        self.memo = _Memo(checked.today.isoformat(), self.bibliography["key"], names, reads, files,
+                          [_problem_json(p) for p in checked.across])
         self.changed = True
 
     def check_bibliography(self, paths: list[Path], root: Path) -> Bibliography:
@@ -497,16 +507,20 @@ class _Slim(msgspec.Struct, array_like=True):
     cited: list[str]
 
 
+#: the fields that link to other records (validate._check_ids), by the kind they link to
+LINK_FIELDS = {"topics": "topic", "challenges": "challenge", "related": "practice"}
 #: the fields of each kind that the checks across records (validate.across_problems, _add_record) read; the
 #: stand-ins of evaluations and glossary terms are read whole (None)
 SLIM_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "practice": ("id", "topics", "challenges", "evidence"), "challenge": ("id", "open_question"),
-    "topic": ("id", "open_question"), "evaluation": None, "glossary": None}
+    "practice": ("id", "evidence", *LINK_FIELDS), "challenge": ("id", "open_question", *LINK_FIELDS),
+    "topic": ("id", "open_question", *LINK_FIELDS), "evaluation": None, "glossary": None}
 
 
 class _MemoFile(msgspec.Struct, array_like=True):
     """What the last run found of one file (under its entry's key), true while _Memo.ids are."""
 
+    kind: str
+    stem: str  # of its file name, when it could not be read (its id, as far as links to it go); else ""
     unreadable: bool
     id: str | None  # its record's id; None when it has no stand-in
     contribution: str  # a digest of `slim`
@@ -515,10 +529,10 @@ class _MemoFile(msgspec.Struct, array_like=True):
     placeholders: list[_ProblemRow]
 
 
-def _memo_file(kind: str, result: FileResult, own: list[Problem]) -> _MemoFile:
+def _memo_file(kind: str, path: Path, result: FileResult, own: list[Problem]) -> _MemoFile:
     record = result.standin
     slim = msgspec.json.encode(slim_of(record))
-    return _MemoFile(result.unreadable, None if record is None else record.id,
+    return _MemoFile(kind, path.stem if result.unreadable else "", result.unreadable, None if record is None else record.id,
                      hashlib.sha256(kind.encode() + b"\0" + slim).hexdigest()[:32], msgspec.Raw(slim),
                      [_problem_json(p) for p in own], [_problem_json(p) for p in result.placeholders])
 
@@ -527,15 +541,18 @@ class _Memo(msgspec.Struct):
     """The problems of the last run by file and across records, and what they depend on.
 
     A file's own problems and those of its record's links, citations and dates depend on its bytes and on the
-    catalogue's ids, references and day (`ids`: a digest of the day, the bibliography and each file's name and
-    id): while those are the same, a file whose key the memo holds has the problems it holds. The checks across
+    catalogue's ids, references and day (`ids`: a digest of each file's name and id): while those are the same, a
+    file whose key the memo holds has the problems it holds; when ids change, only the files whose links or
+    place among the ids changed are checked again (quick(), _affected()). The checks across
     records (ids used twice, evaluations, glossary, what nothing uses) depend on what they read of each file
     (its slim stand-in) and on the keys the hand-written pages cite (`across_key`): while those are the same,
     `across` holds their problems; else they run again on the slim stand-ins (quick())."""
 
+    day: str
+    bibliography: str  # its key
     ids: str
     across_key: str
-    files: dict[str, _MemoFile]
+    files: dict[str, _MemoFile]  # in the order the checks read the files
     across: list[_ProblemRow]
 
 
@@ -578,12 +595,60 @@ def _plausible(kept: _MemoFile, kind: str, shown: str) -> bool:
     return all(row[0] == shown for row in (*kept.problems, *kept.placeholders))
 
 
-def ids_digest(today: date, bibliography: str, files: list[tuple[str, Path, str, _MemoFile]]) -> str:
-    """A digest of the day, the bibliography and, in order, each record file's name, whether it was read and
-    its record's id: what a file's own cross-record problems depend on besides itself."""
-    described = [(kind, path.name, shown, kept.unreadable, kept.id)
-                 for kind, path, shown, kept in files]
-    text = repr((today.isoformat(), bibliography, described))
+def _affected(before: list[_MemoFile], after: list[_MemoFile]) -> set[int] | None:
+    """id() of the files of `after` held by the memo (also in `before`, the last run's files in order) whose own
+    cross-record problems can differ now that ids changed: those whose record is no longer, or is now, the one
+    its id names (a second use of an id reports nothing else), and those that link to an id whose record
+    appeared or went, or that link to an unknown id of a kind whose ids changed (its hint is the closest id).
+    None when a memo's slim stand-in cannot be read."""
+    old, new = _ids(before), _ids(after)
+    held = {id(kept) for kept in before}
+    affected: set[int] = set()
+    for kept in after:
+        if id(kept) not in held or kept.id is None:
+            continue
+        first_old, first_new = old[0][kept.kind].get(kept.id), new[0][kept.kind].get(kept.id)
+        if (first_old is kept) != (first_new is kept):
+            affected.add(id(kept))
+            continue
+        if first_new is not kept:  # a second use of its id: nothing but its own problems
+            continue
+        try:
+            slim = _SLIM_DECODER.decode(kept.slim)
+        except (msgspec.MsgspecError, RecursionError):
+            return None
+        if slim is None:
+            return None
+        for field, kind in LINK_FIELDS.items():
+            values = slim.data.get(field)
+            for value in values if isinstance(values, list) else []:
+                if not isinstance(value, str):
+                    continue
+                known_old = value in old[0][kind] or value in old[1][kind]
+                known_new = value in new[0][kind] or value in new[1][kind]
+                if known_old != known_new or (not known_new and list(old[0][kind]) != list(new[0][kind])):
+                    affected.add(id(kept))
+    return affected
+
+
+def _ids(files: list[_MemoFile]) -> tuple[dict[str, dict[str, _MemoFile]], dict[str, set[str]]]:
+    """The record that each id of each kind names (the first file that has it, as _add_record keeps them), and
+    the stems of the files of each kind that could not be read."""
+    first: dict[str, dict[str, _MemoFile]] = {kind: {} for kind in KINDS}
+    unread: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for kept in files:
+        if kept.unreadable:
+            unread[kept.kind].add(kept.stem)
+        elif kept.id is not None:
+            first[kept.kind].setdefault(kept.id, kept)
+    return first, unread
+
+
+def ids_digest(files: list[tuple[str, Path, str, _MemoFile]]) -> str:
+    """A digest of each record file's name, whether it was read and its record's id, in order: what a file's own
+    cross-record problems depend on besides itself, the day and the references."""
+    described = [(kind, path.name, shown, kept.unreadable, kept.id) for kind, path, shown, kept in files]
+    text = repr(described)
     return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
 
 
