@@ -203,11 +203,11 @@ class ResultCache:
         self._old_files: dict[str, msgspec.Raw] | None = None  # read when first needed (entries())
         self.all_files = False  # whether every file went through check_file: then `files` replaces the entries
         self.memo: _Memo | None = None  # this run's, to be saved
-        self.keys: dict[tuple[str, str], str] = {}  # (kind, shown) -> the key of its entry in `files`
+        self.keys: dict[Path, str] = {}  # a file -> the key of its entry (by path: two names can show alike)
         self.files: dict[str, msgspec.Raw] = {}  # the entries this run used or made (JSON): the next file's
         self.stats: dict[str, tuple[Any, ...]] = {}  # shown name -> (*stat key, entry key), for settled files
         self.bibliography: dict[str, Any] = {}
-        self.seen: dict[tuple[str, str], _Seen] = {}  # (kind, shown) -> the file, from prepare()
+        self.seen: dict[Path, _Seen] = {}  # a file, as prepare() found it
         self.fresh: Generator[Any, None, None] | None = None  # the workers' entries, in the order of `pending`
         self.pending: deque[_Seen] = deque()
         self.changed = False  # anything RESULTS_FILE holds
@@ -227,21 +227,21 @@ class ResultCache:
                     seen = self._identify(kind, path, shown, now, read=not unread)
                 except OSError:
                     continue  # check_file meets it again and reads it as before
-                self.seen[(kind, shown)] = seen
+                self.seen[path] = seen
                 if seen.key is None or (not self.holds(seen.key) and seen.raw is not None):
                     misses.append((kind, path, shown, seen.raw))
         self.fresh = parallel_checks.check_files(misses, entry_json)
         if self.fresh is None and unread:  # checked in this process after all: read and hashed here
             for kind, path, shown, _ in misses:
-                seen = self.seen[(kind, shown)]
+                seen = self.seen[path]
                 try:
                     seen.raw = path.read_bytes()  # after its stat was taken, as in _identify
                 except OSError:
-                    del self.seen[(kind, shown)]
+                    del self.seen[path]
                     continue
                 seen.key = file_key(kind, shown, seen.raw)
         if self.fresh is not None:
-            self.pending = deque(self.seen[(kind, shown)] for kind, _, shown, _ in misses)
+            self.pending = deque(self.seen[path] for _, path, _, _ in misses)
             for seen in self.pending:
                 seen.queued = True
 
@@ -288,7 +288,7 @@ class ResultCache:
     def check_file(self, kind: str, path: Path, shown: str, entries: bool = True) -> FileResult:
         """The results of one file: from its entry (`entries`: among those of the cache file too), from the
         workers, or checked here."""
-        seen = self.seen.get((kind, shown))
+        seen = self.seen.get(path)
         if seen is None:  # not met by prepare(): read as it is now
             raw = path.read_bytes()
             seen = _Seen(file_key(kind, shown, raw), None, raw)
@@ -307,15 +307,15 @@ class ResultCache:
             self.new_entries = True
             if not entry:  # a value JSON cannot hold faithfully (NaN, a lone surrogate): not kept
                 return result
-        self._use(kind, shown, seen, entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry))
+        self._use(path, shown, seen, entry if isinstance(entry, msgspec.Raw) else msgspec.Raw(entry))
         return result
 
-    def _use(self, kind: str, shown: str, seen: _Seen, entry: msgspec.Raw | None) -> None:
+    def _use(self, path: Path, shown: str, seen: _Seen, entry: msgspec.Raw | None) -> None:
         """Keep the file's entry, if given, and its stat key (when settled) for the next run."""
         assert seen.key is not None
         if entry is not None:
             self.files[seen.key] = entry
-        self.keys[(kind, shown)] = seen.key
+        self.keys[path] = seen.key
         if seen.stat is not None:
             self.stats[shown] = (*seen.stat, seen.key)
             self.changed |= self.old_stats.get(shown) != self.stats[shown]
@@ -338,17 +338,17 @@ class ResultCache:
             return None
         found: list[tuple[str, Path, str, _MemoFile, FileResult | None]] = []
         for kind, path, shown in record_files(listing):
-            seen = self.seen.get((kind, shown))
+            seen = self.seen.get(path)
             kept = memo.files.get(seen.key) if seen is not None and seen.key is not None else None
             if kept is not None:  # as the memo holds it
                 assert seen is not None and seen.key is not None
                 if not _plausible(kept, kind, shown):
                     return None  # this memo lies
-                self._use(kind, shown, seen, None)
+                self._use(path, shown, seen, None)
                 found.append((kind, path, shown, kept, None))
                 continue
             result = self.check_file(kind, path, shown, entries=False)  # changed since the memo was made
-            if self.keys.get((kind, shown)) is None:  # its results could not be kept: nor could the memo's
+            if self.keys.get(path) is None:  # its results could not be kept: nor could the memo's
                 return None
             found.append((kind, path, shown, _memo_file(kind, path, result, []), result))
         bib = self.check_bibliography(bib_paths, root)
@@ -390,14 +390,17 @@ class ResultCache:
         placeholders: list[Problem] = []
         files: dict[str, _MemoFile] = {}
         changed: list[tuple[str, FileResult]] = []
-        for kind, path, shown, kept, result in found:
+        for kind, path, _, kept, result in found:
             if result is not None:  # checked in this run
                 own = file_problems(catalogue, result, today)
                 kept = _memo_file(kind, path, result, own)
                 changed.append((kind, result))
             problems += [Problem(*row) for row in kept.problems]
             placeholders += [Problem(*row) for row in kept.placeholders]
-            files[self.keys[(kind, shown)]] = kept
+            key = self.keys[path]
+            if key in files:  # two files shown by one name, with the same bytes: each has problems of its own
+                return None
+            files[key] = kept
         self.memo = _Memo(memo.day, memo.bibliography, names, reads, files, [_problem_json(p) for p in across])
         self.changed |= bool(changed) or len(files) != len(memo.files) or again
         return Checked(final_problems(problems, placeholders), catalogue, changed, bib, today=today)
@@ -411,9 +414,9 @@ class ResultCache:
         described = []
         for (kind, path, shown), (_, result), own in zip(record_files(listing), checked.files, checked.by_file,
                                                          strict=True):
-            key = self.keys.get((kind, shown))
-            if key is None:  # not kept (a value JSON cannot hold): every run checks it afresh
-                return
+            key = self.keys.get(path)
+            if key is None or key in files:  # not kept (a value JSON cannot hold: every run checks it afresh), or
+                return  # two files shown by one name hold the same bytes: one entry, but problems of their own
             kept = _memo_file(kind, path, result, own)
             files[key] = kept
             described.append((kind, path, shown, kept))
