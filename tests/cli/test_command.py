@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, edit
 from reskb.cli import main
 
@@ -63,3 +65,14 @@ def test_other_commands_exit_as_usual(catalogue, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Case meetings in Hessen" in done.stdout
     assert list((tmp_path / "tmp").iterdir()) == []  # the formatter's folder, removed by its finalizer at exit
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("place", ["practices/pipe.yaml", "bibliography/pipe.bib", "docs/pipe.md"])
+def test_a_pipe_among_the_files_is_reported_not_read(catalogue, tmp_path, place):
+    """Reading a named pipe would wait for ever (and a socket cannot be read at all): validate names it instead."""
+    os.mkfifo(catalogue / place)
+    for _ in ("cold", "warm"):
+        done = reskb(catalogue, tmp_path, "validate", ".")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert f"{place}: not a regular file (a pipe, socket or device)" in done.stdout

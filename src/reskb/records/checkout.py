@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,9 @@ class Listing:
                 if entry.is_symlink():
                     problems.append(Problem(display_path(path, self.root), 0, "", "symbolic links are not allowed "
                                             "here", "put the file itself in the folder"))
+                elif not entry.is_file(follow_symlinks=False):  # reading a FIFO would wait for ever
+                    problems.append(Problem(display_path(path, self.root), 0, "", "not a regular file (a pipe, "
+                                            "socket or device)", "put a plain file in its place, or remove it"))
                 elif path.suffix == suffix:
                     found.append((path, f"{shown_folder}/{visible(entry.name)}"))
                 elif path.suffix in (".yml", ".YAML", ".bibtex"):
@@ -115,13 +119,26 @@ def checkout_problems(root: Path, listing: Listing | None = None) -> Iterator[Pr
             dirnames[:] = [d for d in dirnames if not (here / d).is_symlink()]
 
 
+def _mode(path: str) -> int:
+    """The file's type and mode bits, not following a link; a regular file's when it went meanwhile."""
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return stat.S_IFREG
+
+
 def _names(folder: Path, names: list[str], root: Path, links: set[str] | None = None) -> Iterator[Problem]:
     """The problems of the names in one folder; `links`: those that are symbolic links (else each is looked up)."""
     seen: dict[str, str] = {}
     shown_folder = shown_name(folder, root)
     for entry in sorted(names):
         shown = f"{shown_folder}/{_CONTROL.sub(_escape, entry)}"  # shown_name(folder / entry, root), without pathlib
-        if entry in links if links is not None else os.path.islink(os.path.join(folder, entry)):
+        if links is None:  # one lstat: a link, or neither a file nor a folder (a pipe MkDocs would wait on for ever)
+            mode = _mode(os.path.join(folder, entry))
+            if not (stat.S_ISLNK(mode) or stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                yield Problem(shown, 0, "", "not a regular file (a pipe, socket or device)",
+                              "put a plain file in its place, or remove it")
+        if entry in links if links is not None else stat.S_ISLNK(mode):
             yield Problem(shown, 0, "", "symbolic links are not allowed here", "put the file itself in the folder")
         if _CONTROL.search(entry):
             yield Problem(shown, 0, "", "the file name contains control characters", "rename the file")
