@@ -194,7 +194,8 @@ def across_problems(catalogue: Catalogue) -> list[Problem]:
 
 def final_problems(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:
     """The report: placeholder messages in place of what the markers caused, without repeats, in file order."""
-    return sorted(set(mask(problems, placeholders)), key=lambda p: (p.path, p.line, p.field, p.message))
+    return sorted(set(mask(problems, placeholders)), key=lambda p: (p.path, p.line, p.field, p.message, p.hint,
+                                                                     p.severity))  # a total order: no ties
 
 
 def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = None) -> FileResult:
