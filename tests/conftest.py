@@ -114,3 +114,32 @@ def fresh_checks(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(validation_cache, "check_record_file", spy)
     return checked
+
+
+def spy_on_quick(patch) -> list[bool]:  # noqa: ANN001 - a pytest.MonkeyPatch
+    """Whether `reskb validate`'s memo answered (validation_cache.ResultCache.quick), one value a run."""
+    from reskb.records import validation_cache
+
+    answered: list[bool] = []
+    original = validation_cache.ResultCache.quick
+
+    def spy(cache, root, listing):  # noqa: ANN001, ANN202
+        checked = original(cache, root, listing)
+        answered.append(checked is not None)
+        return checked
+
+    patch.setattr(validation_cache.ResultCache, "quick", spy)
+    return answered
+
+
+def move_to_2100(patch) -> None:  # noqa: ANN001 - a pytest.MonkeyPatch
+    """The checks of record dates run on 1 January 2100 (a date this year would pass the grace day)."""
+    import datetime as real
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return real.datetime(2100, 1, 1, tzinfo=tz)
+
+    patch.setattr("reskb.records.record_dates.datetime", Later)
+

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, SEED, STUDIES, edit
+from conftest import FIXTURE, SEED, STUDIES, edit, move_to_2100
 from reskb.cache_dir import catalogue_cache
 from reskb.records import validation_cache
 from reskb.records.validate import load_catalogue
@@ -94,14 +94,7 @@ def test_a_changed_bibtex_file_reaches_the_records_that_cite_it(catalogue):
 def test_dates_are_checked_against_today_not_the_day_of_the_cache(catalogue, monkeypatch):
     edit(catalogue / "topics/family-support.yaml", "last_reviewed: 2026-01-15", "last_reviewed: 2099-01-15")
     assert any("lies in the future" in p.message for p in same_as_fresh(catalogue))
-    import datetime as real
-
-    class Later(real.datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001, ANN206
-            return real.datetime(2100, 1, 1, tzinfo=tz)
-
-    monkeypatch.setattr("reskb.records.record_dates.datetime", Later)
+    move_to_2100(monkeypatch)
     assert not any("lies in the future" in p.message for p in same_as_fresh(catalogue))
 
 

@@ -6,14 +6,13 @@ reports exactly what a fresh run and the build report."""
 
 from __future__ import annotations
 
-import datetime as real
 import re
 import shutil
 
 import pytest
 from test_validation_cache import cached, fresh, results_file, same_as_fresh
 
-from conftest import SEED, STUDIES, edit
+from conftest import SEED, STUDIES, edit, move_to_2100, spy_on_quick
 from reskb.records import validation_cache
 from reskb.records.catalogue import Catalogue
 from reskb.records.checkout import Listing
@@ -70,16 +69,7 @@ EDITS = [
 @pytest.fixture
 def quick_answers(monkeypatch) -> list[bool]:
     """Whether the memo answered (ResultCache.quick), one value a run."""
-    answered: list[bool] = []
-    original = validation_cache.ResultCache.quick
-
-    def spy(self, root, listing):  # noqa: ANN001, ANN202
-        checked = original(self, root, listing)
-        answered.append(checked is not None)
-        return checked
-
-    monkeypatch.setattr(validation_cache.ResultCache, "quick", spy)
-    return answered
+    return spy_on_quick(monkeypatch)
 
 
 def test_every_edit_reports_what_a_fresh_run_does(tmp_path, quick_answers, fresh_checks):
@@ -144,13 +134,7 @@ def test_the_files_the_memo_holds_are_not_decoded(catalogue, monkeypatch, quick_
 def test_another_day_runs_every_check(catalogue, monkeypatch, quick_answers):
     edit(catalogue / "practices/hessen-case-meetings.yaml", "last_reviewed: 2026-01-15", "last_reviewed: 2099-06-01")
     assert any("lies in the future" in p.message for p in same_as_fresh(catalogue))
-
-    class Later(real.datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001, ANN206
-            return real.datetime(2100, 1, 1, tzinfo=tz)
-
-    monkeypatch.setattr("reskb.records.record_dates.datetime", Later)
+    move_to_2100(monkeypatch)
     quick_answers.clear()
     problems = cached(catalogue)
     assert quick_answers == [False]

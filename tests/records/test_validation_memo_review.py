@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, STUDIES
+from conftest import FIXTURE, STUDIES, spy_on_quick
 from reskb.records import validation_cache
 from reskb.records.validate import load_catalogue
 
@@ -252,16 +252,8 @@ class Run:
 
     def check(self) -> bool:
         """Cached, fresh and load_catalogue agree; whether the memo answered."""
-        answered: list[bool] = []
-        original = validation_cache.ResultCache.quick
-
-        def spy(cache, root, listing):  # noqa: ANN001, ANN202
-            checked = original(cache, root, listing)
-            answered.append(checked is not None)
-            return checked
-
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(validation_cache.ResultCache, "quick", spy)
+            answered = spy_on_quick(patch)
             if self.settled:  # every file settled (a clock ten seconds ahead): the stat shortcut is taken
                 patch.setattr(validation_cache, "time", types.SimpleNamespace(time_ns=lambda: time.time_ns() + 10**10))
             checked, not_cached = validation_cache.validate(self.root)
