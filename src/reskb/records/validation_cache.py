@@ -342,7 +342,7 @@ class ResultCache:
             kept = memo.files.get(seen.key) if seen is not None and seen.key is not None else None
             if kept is not None:  # as the memo holds it
                 assert seen is not None and seen.key is not None
-                if not _plausible(kept, kind, shown):
+                if not _plausible(kept, shown):
                     return None  # this memo lies
                 self._use(path, shown, seen, None)
                 found.append((kind, path, shown, kept, None))
@@ -592,7 +592,7 @@ def _id_only(kind: str, path: Path, shown: str, record_id: str) -> Record:
     return standin_record(kind, path, shown, {"id": record_id}, {}, [])
 
 
-def _plausible(kept: _MemoFile, kind: str, shown: str) -> bool:
+def _plausible(kept: _MemoFile, shown: str) -> bool:
     """A memo's file that could be what remember() wrote: its problems name it (its slim stand-in is checked when
     it is read: _slim_record)."""
     return all(row[0] == shown for row in (*kept.problems, *kept.placeholders))
