@@ -279,6 +279,11 @@ def topic_links(cat: Catalogue, record: Record, page: str) -> str:
             f"([CSV]({rel(page, group.csv)})).\n")
 
 
+def comparison_paths(cat: Catalogue) -> list[str]:
+    """The paths comparison_pages makes, without making them."""
+    return ["compare/index.md", *(group.page for group in groups(cat))]
+
+
 def comparison_pages(cat: Catalogue, front_matter: Callable[..., str]) -> dict[str, str]:
     """The compare page and one page per comparison group, keyed by path like every generated page."""
     # wide tables: these pages give the whole width to the content (Material's `hide`)

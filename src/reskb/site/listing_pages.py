@@ -48,6 +48,12 @@ def pager(here: int, pages: int) -> str:
     return "Pages: " + " · ".join(parts)
 
 
+def paged_paths(cat: Catalogue) -> list[str]:
+    """The paths paged_practice_lists makes, without making them."""
+    count = len(cat.practices)
+    return [page_path(n) for n in range(1, -(-count // per_page()) + 1)] if is_large(count) else []
+
+
 def paged_practice_lists(cat: Catalogue, title: str, intro: str,
                          table: Callable[[str, list[Record]], str]) -> dict[str, str]:
     """practices/index.md and its further pages, or nothing when the catalogue lists all practices on one page."""

@@ -6,7 +6,10 @@ Markdown already checked by the validator; plain-text fields (titles, names) are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache, partial
+from typing import TYPE_CHECKING
 
 from ..citations import STYLE_NAMES, STYLES, Reference, anchor
 from ..citations.exports import reference_downloads
@@ -32,24 +35,45 @@ from .markdown import (
     record_path,
     rel,
 )
+from .provenance import RECENT_PATH, recent_page
 from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts_memo, highwire_tags, json_ld
 from .untrusted import inert_markdown
+
+if TYPE_CHECKING:
+    from ..citations.formatter import Formatter
+
+
+def format_citations(catalogue: Catalogue) -> Formatter:
+    """The catalogue's formatter, with every reference and every citation group of every record formatted (in
+    one pandoc run, the first time)."""
+    assert catalogue.formatter is not None, "load the catalogue with validate.load_catalogue"
+    if not catalogue.formatter.bibliography_done:
+        catalogue.formatter.prepare(text for record in catalogue.all_records() for _, text in record.markdown_texts())
+    return catalogue.formatter
+
+
+def page_citations(records: list[Record], site_url: str, memo: dict[str, str] | None) -> dict[str, dict[str, str]]:
+    """style -> record id -> the record page's citation, in each of STYLES (one pandoc run per style, two at
+    a time)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = pool.map(lambda name: citation_texts_memo(records, site_url or "/", name, memo), STYLES)
+        return dict(zip(STYLES, texts, strict=True))
 
 
 class PageBuilder:
     def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None):
+                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None,
+                 cite_texts: dict[str, dict[str, str]] | None = None):
         self.cat = catalogue
+        if cite_texts is not None:  # page_citations, made already (page_stream.py makes them meanwhile)
+            self.__dict__["_cite_texts"] = cite_texts
         #: page citations already formatted, kept by `mkdocs serve` between builds (None: no memory)
         self.cite_memo = cite_memo
         self.site_url = site_url or "/"
         self.docs_titles = docs_titles or {}
         #: practice id -> similar practices found by search, listed after those the records name
         self.related = related or {}
-        assert catalogue.formatter is not None, "load the catalogue with validate.load_catalogue"
-        self.formatter = catalogue.formatter
-        if not self.formatter.bibliography_done:  # every group of every record, in one pandoc run
-            self.formatter.prepare(text for record in catalogue.all_records() for _, text in record.markdown_texts())
+        self.formatter = format_citations(catalogue)
 
     # --- shared pieces ---------------------------------------------------------------------
 
@@ -100,9 +124,7 @@ class PageBuilder:
     def cite_only(self, records: list[Record]) -> None:
         """Format the page citations of these records only (each is cited alone: a build that makes only
         their pages, reskb.site.preview, needs no other)."""
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            texts = pool.map(lambda name: citation_texts_memo(records, self.site_url, name, self.cite_memo), STYLES)
-            self.__dict__["_cite_texts"] = dict(zip(STYLES, texts, strict=True))
+        self.__dict__["_cite_texts"] = page_citations(records, self.site_url, self.cite_memo)
 
     def footer(self, record: Record) -> str:
         page = record_path(record)
@@ -267,53 +289,81 @@ class PageBuilder:
         return "\n".join(out)
 
     def all_pages(self) -> dict[str, str]:
-        from .listing_pages import paged_practice_lists
+        """Every generated page but the recent changes (build_pages adds it), keyed by path."""
+        return {path: make() for path, make in page_plan(self.cat, lambda: self) if path != RECENT_PATH}
 
-        practices_intro = "Every practice in the catalogue, with where and when it works and who leads it."
-        # beyond scale.LARGE_ABOVE practices, the list in numbered pages (listing_pages.py)
-        paged = paged_practice_lists(self.cat, "Practices", practices_intro, self.practice_table)
-        pages: dict[str, str] = {
-            "practices/index.md": paged.get("practices/index.md") or self.kind_index(
-                "practice", "Practices", practices_intro),
-            "challenges/index.md": self.kind_index(
-                "challenge", "Challenges", "The barriers to reintegration that practices address."),
-            "topics/index.md": self.kind_index("topic", "Topics", "Themes under which practices are grouped."),
-            "countries/index.md": self.countries_index(),
-            "bibliography.md": self.bibliography(),
-            **paged,
-        }
-        for record in self.cat.practices.values():
-            pages[record_path(record)] = self.practice(record)
-        for record in self.cat.challenges.values():
-            pages[record_path(record)] = self.grouping(record, "challenge")
-        for record in self.cat.topics.values():
-            pages[record_path(record)] = self.grouping(record, "topic")
-        for record in self.cat.evaluations.values():
-            pages[record_path(record)] = evaluations.evaluation_page(self, record)
-        for record in self.cat.glossary.values():
-            pages[record_path(record)] = glossary.term_page(self, record)
-        pages[evaluations.INDEX_PAGE] = evaluations.index_page(self)
-        pages[glossary.INDEX_PAGE] = glossary.index_page(self)
-        linker = glossary.TermLinker(self.cat)
-        for record in self.cat.all_records():
-            path = record_path(record)
-            pages[path] = linker.link_page(pages[path], path, record.id if record.kind == "glossary" else "")
-        for code in self.cat.countries:
-            pages[country_path(code)] = self.country(code)
-        pages.update(comparison.comparison_pages(self.cat, front_matter))
-        from .finder import FINDER_PAGE, finder_page
 
-        pages[FINDER_PAGE] = finder_page(self.cat)
-        return pages
+#: a page's path and how to make its Markdown
+Plan = list[tuple[str, Callable[[], str]]]
+
+
+def page_plan(cat: Catalogue, make_builder: Callable[[], PageBuilder]) -> Plan:
+    """Every generated page in order, each with how to make it. The paths come from the catalogue alone, and
+    the builder (whose start formats every citation) is made on the first page made: a build lists the pages
+    before any exists, and another process makes them (page_stream.py)."""
+    from .finder import FINDER_PAGE, finder_page
+    from .listing_pages import paged_paths, paged_practice_lists
+
+    builder = cache(make_builder)
+    linker = cache(lambda: glossary.TermLinker(cat))
+    practices_intro = "Every practice in the catalogue, with where and when it works and who leads it."
+    # beyond scale.LARGE_ABOVE practices, the list in numbered pages (listing_pages.py)
+    paged = _made_together(paged_paths(cat),
+                           lambda: paged_practice_lists(cat, "Practices", practices_intro, builder().practice_table))
+    compared = _made_together(comparison.comparison_paths(cat),
+                              lambda: comparison.comparison_pages(cat, front_matter))
+    plan: Plan = [
+        ("practices/index.md", (lambda: paged("practices/index.md")) if paged.paths else (
+            lambda: builder().kind_index("practice", "Practices", practices_intro))),
+        ("challenges/index.md", lambda: builder().kind_index(
+            "challenge", "Challenges", "The barriers to reintegration that practices address.")),
+        ("topics/index.md", lambda: builder().kind_index("topic", "Topics", "Themes under which practices are grouped.")),
+        ("countries/index.md", lambda: builder().countries_index()),
+        ("bibliography.md", lambda: builder().bibliography()),
+        *((path, partial(paged, path)) for path in paged.paths if path != "practices/index.md"),
+    ]
+    makers: dict[str, Callable[[Record], str]] = {
+        "practice": lambda r: builder().practice(r),
+        "challenge": lambda r: builder().grouping(r, "challenge"),
+        "topic": lambda r: builder().grouping(r, "topic"),
+        "evaluation": lambda r: evaluations.evaluation_page(builder(), r),
+        "glossary": lambda r: glossary.term_page(builder(), r),
+    }
+
+    def record_page(record: Record) -> str:  # glossary terms linked on every record page
+        skip = record.id if record.kind == "glossary" else ""
+        return linker().link_page(makers[record.kind](record), record_path(record), skip)
+
+    plan += [(record_path(r), partial(record_page, r)) for r in cat.all_records()]
+    plan += [(evaluations.INDEX_PAGE, lambda: evaluations.index_page(builder())),
+             (glossary.INDEX_PAGE, lambda: glossary.index_page(builder()))]
+    plan += [(country_path(code), partial(lambda c: builder().country(c), code)) for code in cat.countries]
+    plan += [(path, partial(compared, path)) for path in compared.paths]
+    plan += [(FINDER_PAGE, lambda: finder_page(cat)), (RECENT_PATH, lambda: recent_page(cat))]
+    return plan
+
+
+class _made_together:  # noqa: N801 (used as a function)
+    """Pages made by one call (the numbered list, the comparison pages), each asked for by its path: the call
+    runs once, and must make exactly the paths announced."""
+
+    def __init__(self, paths: list[str], make: Callable[[], dict[str, str]]):
+        self.paths, self._make = paths, make
+        self._pages: dict[str, str] | None = None
+
+    def __call__(self, path: str) -> str:
+        if self._pages is None:
+            self._pages = self._make()
+            if list(self._pages) != self.paths:
+                raise RuntimeError(f"made {sorted(self._pages)}, announced {self.paths}")
+        return self._pages[path]
 
 
 def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to the docs folder."""
-    from .provenance import RECENT_PATH, recent_page
-
-    return {**PageBuilder(catalogue, site_url, docs_titles, related, cite_memo).all_pages(),
-            RECENT_PATH: recent_page(catalogue)}
+    return {path: make() for path, make in page_plan(
+        catalogue, lambda: PageBuilder(catalogue, site_url, docs_titles, related, cite_memo))}
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:

@@ -6,9 +6,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import markupsafe
 import nh3
@@ -21,7 +25,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..citations import cited_keys, proper_nouns
-from ..records.catalogue import FOLDERS, Catalogue
+from ..records.catalogue import FOLDERS, Catalogue, Record
 from ..records.validate import has_errors, load_catalogue
 from ..search import related_practices
 from .build_memory import drop_positions, freeze_long_lived, release_page_source, unfreeze
@@ -31,9 +35,10 @@ from .countries import trusted_blocks
 from .home import expand_home
 from .incremental import BackgroundRelated, GeneratedFile, Incremental, request_rebuild
 from .offline import SHIM, build_zip, file_links, use_local_shim
-from .pages import PageBuilder, build_downloads, build_pages, record_path
+from .page_stream import PageStream
+from .pages import PageBuilder, build_downloads, build_pages, format_citations, page_citations, page_plan, record_path
 from .preview import Preview
-from .provenance import check_edit_base, edit_url, with_edit_links
+from .provenance import check_edit_base, edit_url, with_edit_link, with_edit_links
 from .recordnav import Place, places
 from .search_note import SCRIPT as SEARCH_NOTE
 from .search_note import search_note_script
@@ -146,6 +151,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.preview = Preview()
         #: in `serve --dirty`: Preview.memo.source_key() of the catalogue loaded last
         self.source = ""
+        #: a one-off build's pages, made in a forked process (page_stream.py), or None
+        self.stream: PageStream | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
@@ -226,33 +233,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if proper_nouns.lexicon() is None:
             log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
-        if self.config.related_practices <= 0:
-            related = {}
-        elif self.incremental.active:
-            related = self.related.get(self.catalogue, self.source)
-        else:  # from the catalogue in memory: no cache is read or written
-            related = related_practices(self.catalogue, limit=self.config.related_practices)
         catalogue, site_url = self.catalogue, config.site_url or ""
-
-        def everything() -> tuple[dict[str, str], dict[str, str]]:
-            pages = with_edit_links(build_pages(catalogue, site_url, titles, related, self.cite_memo), catalogue,
-                                    self.config.edit_url)
-            return pages, build_downloads(catalogue, site_url)
-
-        if self.incremental.active:
-            pages, downloads = self.preview.generate(
-                catalogue, self._context(config, files, related),
-                lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo), everything,
-                self.config.edit_url, self.incremental.known)
-            if not self.preview.partial:
-                self.preview.collector.resume()
+        # a one-off build: the pages are made in a forked process while MkDocs renders those made already
+        self.stream = self._page_stream(catalogue, site_url, titles) if self.one_off else None
+        if self.stream is not None:
+            format_citations(catalogue)  # the downloads and the site search read the formatted references
+            pages, downloads = dict.fromkeys(self.stream.paths, ""), build_downloads(catalogue, site_url)
         else:
-            pages, downloads = everything()
+            pages, downloads = self._made_here(config, files, titles)
         generated = {**pages, **downloads, **site_files()}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
-            files.append(GeneratedFile.generated(config, path, content=content))
+            files.append(self.stream.file(config, path) if self.stream is not None and path in pages
+                         else GeneratedFile.generated(config, path, content=content))
         for path in _ASSETS.values():
             content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
             files.append(GeneratedFile.generated(config, path, content=content))
@@ -268,6 +262,59 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files = files
         self._dest_paths = None
         return files
+
+    def _related(self) -> dict[str, list[str]]:
+        assert self.catalogue is not None
+        if self.config.related_practices <= 0:
+            return {}
+        return related_practices(self.catalogue, limit=self.config.related_practices)
+
+    def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str]) -> PageStream | None:
+        """The pages, with their edit links, made by a forked child (page_stream.py); None where fork is not to be had."""
+        # found here, before anything formats the citations, as _made_here finds them (plain_text reads the
+        # narrative citations the formatter fills in)
+        related = self._related()
+        made: dict[str, Any] = {}
+
+        def prepare() -> None:  # in the child: both mostly wait for pandoc, so they run side by side
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                texts = pool.submit(page_citations, catalogue.all_records(), site_url, self.cite_memo)
+                format_citations(catalogue)
+                made["cite_texts"] = texts.result()
+
+        plan = page_plan(catalogue, lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo,
+                                                        cite_texts=made["cite_texts"]))
+        base = self.config.edit_url
+        if base:
+            records = {record_path(r): r for r in catalogue.all_records()}
+            plan = [(path, partial(_edited, make, records[path], base) if path in records else make)
+                    for path, make in plan]
+        return PageStream.start(plan, prepare)
+
+    def _made_here(self, config: MkDocsConfig, files: Files, titles: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The pages and downloads made in this process: `mkdocs serve` (only what an edit changed), or a build
+        where fork is not to be had."""
+        catalogue, site_url = self.catalogue, config.site_url or ""
+        assert catalogue is not None
+        if self.incremental.active:
+            related = self.related.get(catalogue, self.source) if self.config.related_practices > 0 else {}
+        else:  # from the catalogue in memory: no cache is read or written
+            related = self._related()
+
+        def everything() -> tuple[dict[str, str], dict[str, str]]:
+            pages = with_edit_links(build_pages(catalogue, site_url, titles, related, self.cite_memo), catalogue,
+                                    self.config.edit_url)
+            return pages, build_downloads(catalogue, site_url)
+
+        if not self.incremental.active:
+            return everything()
+        pages, downloads = self.preview.generate(
+            catalogue, self._context(config, files, related),
+            lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo), everything,
+            self.config.edit_url, self.incremental.known)
+        if not self.preview.partial:
+            self.preview.collector.resume()
+        return pages, downloads
 
     def _context(self, config: MkDocsConfig, files: Files, related: dict[str, list[str]]) -> tuple[object, ...]:
         """What the generated files depend on besides the record files' content (Preview compares it)."""
@@ -357,6 +404,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         unfreeze()
+        self._close_stream()
         if not self.preview.partial:  # after showing edited pages, the follow-up build resumes it (on_files)
             self.preview.collector.resume()
         if self.files is not None:
@@ -376,10 +424,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         unfreeze()
+        self._close_stream()
         self.preview.citations.wait()
         self.preview.collector.resume()
         self.incremental.failed()
         self.preview.failed()
+
+    def _close_stream(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         self.related.server = server
@@ -388,6 +442,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _edited(make: Callable[[], str], record: Record, base: str) -> str:
+    return with_edit_link(make(), record, base)
 
 
 def _escape_meta(page: Page) -> None:

@@ -37,10 +37,14 @@ def with_edit_links(pages: dict[str, str], catalogue: Catalogue, base: str) -> d
     for record in catalogue.all_records():
         path = record_path(record)
         if path in out:
-            out[path] = (out[path].rstrip("\n") + "\n\n"
-                         f"[{LABELS['edit']}]({edit_url(record, base)}){{ .reskb-edit }} "
-                         f"(its source file, `{record.path}`, in the repository)\n")
+            out[path] = with_edit_link(out[path], record, base)
     return out
+
+
+def with_edit_link(markdown: str, record: Record, base: str) -> str:
+    return (markdown.rstrip("\n") + "\n\n"
+            f"[{LABELS['edit']}]({edit_url(record, base)}){{ .reskb-edit }} "
+            f"(its source file, `{record.path}`, in the repository)\n")
 
 
 def changes(catalogue: Catalogue) -> list[tuple[str, str, Record]]:

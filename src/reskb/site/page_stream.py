@@ -1,0 +1,130 @@
+"""A one-off build's generated pages, made in a forked process while MkDocs renders the pages made already.
+
+MkDocs renders one page at a time, on one core. Making the generated pages first (the similar practices,
+every citation through pandoc, then each page's Markdown) held the build up for about a quarter of its time at
+5,000 practices (issue 16). Instead, once the catalogue has loaded, a child process is forked that makes the
+pages in the order MkDocs reads them (pages.page_plan) and sends each down a pipe; the build reads a page when
+MkDocs first asks for its content (StreamedFile). The pipe holds little, so the child stays a few pages ahead.
+
+Nothing is unpickled: each page arrives as its path and its Markdown, in UTF-8. A child that fails sends its
+error and the build stops with it; a child that dies stops the build too. Where fork is not to be had (not
+Linux), the pages are made in the build's own process, as before.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from .incremental import GeneratedFile
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from .pages import Plan
+
+_DONE, _FAILED = b"", b"\0"  # no path is empty or starts with NUL
+
+
+class PageStream:
+    """The pages of a plan, made by a forked child; `text(path)` waits for a page and hands it over once."""
+
+    def __init__(self, process: BaseProcess, connection: Connection, paths: list[str]):
+        self._process, self._connection = process, connection
+        self.paths = paths
+        self._arrived: dict[str, str] = {}
+        self._done = False
+
+    @classmethod
+    def start(cls, plan: Plan, prepare: Callable[[], None] = lambda: None) -> PageStream | None:
+        """Fork the child that runs `prepare()`, then makes every page of `plan` in order; None where fork is
+        not to be had. Call it before the build starts any thread."""
+        if sys.platform != "linux":
+            return None
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_make_pages, args=(writer, plan, prepare), name="reskb-pages", daemon=True)
+        try:
+            process.start()
+        except OSError:  # no process to be had (limits, a sandbox): the pages are made here
+            reader.close()
+            writer.close()
+            return None
+        writer.close()  # the child's end: once the child is gone, reading ends instead of waiting
+        return cls(process, reader, [path for path, _ in plan])
+
+    def text(self, path: str) -> str:
+        while path not in self._arrived:
+            if self._done:
+                raise PluginError(f"the process making the pages never made {path}")
+            try:
+                message = self._connection.recv_bytes()
+            except (EOFError, OSError):
+                self._process.join(5)
+                raise PluginError(f"the process making the pages stopped (exit code {self._process.exitcode}) "
+                                  f"before it made {path}") from None
+            if message == _DONE:
+                self._done = True
+            elif message.startswith(_FAILED):
+                raise PluginError("making the pages failed:\n" + message[1:].decode("utf-8", "replace"))
+            else:
+                name, _, markdown = message.partition(b"\0")
+                self._arrived[name.decode("utf-8")] = markdown.decode("utf-8", "surrogatepass")
+        return self._arrived.pop(path)
+
+    def close(self) -> None:
+        """Stop the child if it still runs (a build that failed stops reading it)."""
+        self._connection.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+    def file(self, config: MkDocsConfig, path: str) -> StreamedFile:
+        made = StreamedFile.generated(config, path, content="")
+        made.stream = self
+        return made
+
+
+def _make_pages(connection: Connection, plan: Plan, prepare: Callable[[], None]) -> None:
+    """The child: every page, in order, then the end; or the error that stopped it."""
+    try:
+        prepare()
+        for path, make in plan:
+            connection.send_bytes(path.encode("utf-8") + b"\0" + make().encode("utf-8", "surrogatepass"))
+        connection.send_bytes(_DONE)
+    except BrokenPipeError:  # the build stopped reading: it has failed already
+        pass
+    except BaseException:  # noqa: BLE001 - whatever stops the child stops the build, with its message
+        try:
+            connection.send_bytes(_FAILED + traceback.format_exc().encode("utf-8", "replace"))
+        except OSError:
+            pass
+    finally:
+        connection.close()
+
+
+class StreamedFile(GeneratedFile):
+    """A generated page whose Markdown the child is still making: reading its content waits for it."""
+
+    stream: PageStream | None = None
+    _held: str | bytes | None = None
+
+    @property  # type: ignore[override]
+    def _content(self) -> str | bytes | None:  # every reader of a File's content reads this attribute
+        if self.stream is not None:
+            self._held, self.stream = self.stream.text(self.src_uri), None
+        return self._held
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self.stream, self._held = None, value
