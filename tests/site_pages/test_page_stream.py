@@ -7,16 +7,26 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from conftest import SEED
 from reskb.site import page_stream
+from reskb.site import plugin as plugin_module
+from reskb.site.markdown import record_path
 from reskb.site.page_stream import PageStream
 from reskb.site.pages import PageBuilder, build_pages, page_plan
+from reskb.site.provenance import RECENT_PATH
 
 pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork only")
 
@@ -38,8 +48,18 @@ def _with_edit_links(root: Path) -> None:
         "  - reskb\n", "  - reskb:\n      edit_url: https://example.org/edit/main/\n"), encoding="utf-8")
 
 
-def test_streamed_site_is_the_site_made_in_process(studies, tmp_path, monkeypatch):
-    _with_edit_links(studies)
+@pytest.mark.parametrize("fixture", ["studies", "seed, large"])
+def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, monkeypatch):
+    """Studies: evaluations, glossary links and edit links. The seed catalogue counted as large: the list of
+    practices in numbered pages and the comparison groups, each made by one call for several pages."""
+    if fixture == "studies":
+        root = studies
+        _with_edit_links(root)
+    else:
+        root = tmp_path / "seed"
+        shutil.copytree(SEED, root)
+        shutil.copytree(studies / "docs", root / "docs")  # the seed is records only: the fixture's hand-written pages
+        monkeypatch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", "6")
     started = []
     real_start = PageStream.start
 
@@ -49,16 +69,67 @@ def test_streamed_site_is_the_site_made_in_process(studies, tmp_path, monkeypatc
         return stream
 
     monkeypatch.setattr(PageStream, "start", spy)
-    plugin = _build(studies, tmp_path / "streamed")
+    plugin = _build(root, tmp_path / "streamed")
     assert started and started[0] is not None, "the build did not make its pages in a child"
     assert plugin.stream is None and not multiprocessing.active_children()  # the child is gone
-    monkeypatch.setattr(PageStream, "start", staticmethod(lambda *args, **kwargs: None))
-    _build(studies, tmp_path / "here")
+    monkeypatch.setattr(PageStream, "available", staticmethod(lambda: False))
+    _build(root, tmp_path / "here")
     streamed, here = _files(tmp_path / "streamed"), _files(tmp_path / "here")
     assert streamed.keys() == here.keys()
     assert [name for name in streamed if streamed[name] != here[name]] == []
-    edited = here["practices/norway-family-meetings/index.html"].decode("utf-8")
-    assert "https://example.org/edit/main/practices/norway-family-meetings.yaml" in edited  # edit links came through
+    if fixture == "studies":
+        edited = here["practices/norway-family-meetings/index.html"].decode("utf-8")
+        assert "https://example.org/edit/main/practices/norway-family-meetings.yaml" in edited
+    else:
+        assert "practices/page_3/index.html" in here and any(name.startswith("compare/") and name != "compare/index.html"
+                                                            for name in here)
+
+
+def test_without_a_child_similar_practices_are_found_once(studies, tmp_path, monkeypatch):
+    calls = []
+    real = plugin_module.related_practices
+    monkeypatch.setattr(plugin_module, "related_practices", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(PageStream, "start", classmethod(lambda cls, *args, **kwargs: None))  # fork failed
+    _build(studies, tmp_path / "site")
+    assert len(calls) == 1
+
+
+def test_a_build_that_fails_after_the_fork_stops_the_child(studies, tmp_path, caplog):
+    (studies / "docs" / "bibliography.md").write_text("# Mine\n", encoding="utf-8")  # clashes with a generated page
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        _build(studies, tmp_path / "site")
+    assert "docs/bibliography.md clashes with a generated page" in caplog.text
+    assert not multiprocessing.active_children()
+
+
+def test_the_child_ends_when_the_build_is_killed(tmp_path):
+    script = (
+        "import sys, time\n"
+        "from reskb.site.page_stream import PageStream\n"
+        "stream = PageStream.start([(f'p{i}.md', lambda: 'x' * 100_000) for i in range(100)])\n"
+        "print(stream._process.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(build.stdout.readline())
+    build.kill()
+    build.wait()
+    try:
+        deadline = time.monotonic() + 10
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(child), "the child still waits to send its pages"
+        assert build.stdout.read() == ""  # nothing holds the build's output open
+    finally:
+        if _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
 
 
 def test_a_failing_child_stops_the_build_with_its_error(studies, tmp_path, monkeypatch, caplog):
@@ -102,11 +173,13 @@ def test_a_build_that_fails_first_stops_the_child(tmp_path):
     assert stream is not None
     assert stream.text("p0.md") == "x" * 100_000
     stream.close()
+    assert stream._process.exitcode == -signal.SIGKILL  # killed while it waited to send, not finished
     assert not multiprocessing.active_children()
 
 
 def test_without_fork_the_pages_are_made_here(monkeypatch):
     monkeypatch.setattr(page_stream.sys, "platform", "win32")
+    assert not PageStream.available()
     assert PageStream.start([("a.md", lambda: "a")]) is None
 
 
@@ -117,8 +190,13 @@ def test_the_plan_lists_every_page_before_making_any(studies):
     made = []
     plan = page_plan(catalogue, lambda: made.append(1) or PageBuilder(catalogue))
     paths = [path for path, _ in plan]
-    assert not made and len(paths) == len(set(paths))
-    assert paths == list(build_pages(catalogue))  # the same pages, in the same order
+    assert not made and not catalogue.formatter.bibliography_done  # nothing made, no citation formatted
+    assert len(paths) == len(set(paths))
+    records = [record_path(r) for r in catalogue.all_records()]
+    assert paths[:5] == ["practices/index.md", "challenges/index.md", "topics/index.md", "countries/index.md",
+                         "bibliography.md"]
+    assert paths[5:5 + len(records)] == records and paths[-1] == RECENT_PATH
+    assert paths == list(build_pages(catalogue))
 
 
 def test_pages_made_together_must_be_the_announced_ones():
@@ -127,3 +205,9 @@ def test_pages_made_together_must_be_the_announced_ones():
     made = _made_together(["a.md", "b.md"], lambda: {"a.md": "A", "c.md": "C"})
     with pytest.raises(RuntimeError, match="announced"):
         made("a.md")
+
+
+def test_inside_a_daemonic_process_the_pages_are_made_here(monkeypatch):
+    """A daemonic process (a multiprocessing pool's worker) may not start children."""
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert not PageStream.available()

@@ -41,19 +41,27 @@ class PageStream:
         self._arrived: dict[str, str] = {}
         self._done = False
 
+    @staticmethod
+    def available() -> bool:
+        """Whether a child can be forked here: Linux, and not inside a daemonic process (which may not have any)."""
+        if sys.platform != "linux":
+            return False
+        import multiprocessing
+
+        return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
     @classmethod
     def start(cls, plan: Plan, prepare: Callable[[], None] = lambda: None) -> PageStream | None:
-        """Fork the child that runs `prepare()`, then makes every page of `plan` in order; None where fork is
-        not to be had. Call it before the build starts any thread."""
-        if sys.platform != "linux":
+        """Fork the child that runs `prepare()`, then makes every page of `plan` in order; None where no child
+        is to be had. Call it before the build starts any thread."""
+        if not cls.available():
             return None
         import multiprocessing
 
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_make_pages, args=(writer, plan, prepare), name="reskb-pages", daemon=True)
+        process = context.Process(target=_make_pages, args=(reader, writer, plan, prepare), name="reskb-pages",
+                                  daemon=True)
         try:
             process.start()
         except OSError:  # no process to be had (limits, a sandbox): the pages are made here
@@ -87,7 +95,7 @@ class PageStream:
         self._connection.close()
         if self._process.is_alive():
             self._process.kill()
-        self._process.join()
+        self._process.join(10)
 
     def file(self, config: MkDocsConfig, path: str) -> StreamedFile:
         made = StreamedFile.generated(config, path, content="")
@@ -95,14 +103,15 @@ class PageStream:
         return made
 
 
-def _make_pages(connection: Connection, plan: Plan, prepare: Callable[[], None]) -> None:
+def _make_pages(reader: Connection, connection: Connection, plan: Plan, prepare: Callable[[], None]) -> None:
     """The child: every page, in order, then the end; or the error that stopped it."""
+    reader.close()  # the build's end: once the build is gone (killed, even), sending fails and the child ends
     try:
         prepare()
         for path, make in plan:
             connection.send_bytes(path.encode("utf-8") + b"\0" + make().encode("utf-8", "surrogatepass"))
         connection.send_bytes(_DONE)
-    except BrokenPipeError:  # the build stopped reading: it has failed already
+    except BrokenPipeError:  # the build is gone
         pass
     except BaseException:  # noqa: BLE001 - whatever stops the child stops the build, with its message
         try:

@@ -234,13 +234,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         catalogue, site_url = self.catalogue, config.site_url or ""
-        # a one-off build: the pages are made in a forked process while MkDocs renders those made already
-        self.stream = self._page_stream(catalogue, site_url, titles) if self.one_off else None
+        self._close_stream()  # one left by a build stopped with Ctrl-C, in a program that builds again
+        related = None
+        if self.one_off and PageStream.available():  # pages made in a child while MkDocs renders (page_stream.py)
+            # found here, before anything formats the citations, as _made_here finds them (plain_text reads
+            # the narrative citations the formatter fills in)
+            related = self._related()
+            self.stream = self._page_stream(catalogue, site_url, titles, related)
         if self.stream is not None:
             format_citations(catalogue)  # the downloads and the site search read the formatted references
             pages, downloads = dict.fromkeys(self.stream.paths, ""), build_downloads(catalogue, site_url)
         else:
-            pages, downloads = self._made_here(config, files, titles)
+            pages, downloads = self._made_here(config, files, titles, related)
         generated = {**pages, **downloads, **site_files()}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
@@ -269,11 +274,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return {}
         return related_practices(self.catalogue, limit=self.config.related_practices)
 
-    def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str]) -> PageStream | None:
-        """The pages, with their edit links, made by a forked child (page_stream.py); None where fork is not to be had."""
-        # found here, before anything formats the citations, as _made_here finds them (plain_text reads the
-        # narrative citations the formatter fills in)
-        related = self._related()
+    def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str],
+                     related: dict[str, list[str]]) -> PageStream | None:
+        """The pages, with their edit links, made by a forked child (page_stream.py); None if it could not start."""
         made: dict[str, Any] = {}
 
         def prepare() -> None:  # in the child: both mostly wait for pandoc, so they run side by side
@@ -291,14 +294,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                     for path, make in plan]
         return PageStream.start(plan, prepare)
 
-    def _made_here(self, config: MkDocsConfig, files: Files, titles: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    def _made_here(self, config: MkDocsConfig, files: Files, titles: dict[str, str],
+                   related: dict[str, list[str]] | None) -> tuple[dict[str, str], dict[str, str]]:
         """The pages and downloads made in this process: `mkdocs serve` (only what an edit changed), or a build
-        where fork is not to be had."""
+        without a child to make them; `related`, when the similar practices are found already."""
         catalogue, site_url = self.catalogue, config.site_url or ""
         assert catalogue is not None
         if self.incremental.active:
             related = self.related.get(catalogue, self.source) if self.config.related_practices > 0 else {}
-        else:  # from the catalogue in memory: no cache is read or written
+        elif related is None:  # from the catalogue in memory: no cache is read or written
             related = self._related()
 
         def everything() -> tuple[dict[str, str], dict[str, str]]:
@@ -421,6 +425,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             except RuntimeError as exc:
                 raise PluginError(str(exc)) from None
             log.info(f"offline edition: {path}")
+
+    def on_shutdown(self) -> None:
+        self._close_stream()
 
     def on_build_error(self, error: Exception) -> None:
         unfreeze()
