@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from functools import partial
 from importlib import resources
@@ -77,31 +77,6 @@ def sanitise(html: str, trusted: list[str] | None = None) -> str:
     for token, block in held.items():
         html = html.replace(token, block)
     return html
-
-
-class BackgroundSanitiser:
-    """A one-off build's sanitising, off MkDocs' thread. nh3 lets go of the GIL while it cleans, so a page is cleaned
-    on another core while MkDocs renders the next. Until `finish()` each page's content is PENDING: MkDocs reads
-    page.content again only when it writes or indexes pages, after on_env, where finish() puts the cleaned HTML."""
-
-    PENDING = "<!-- reskb: being sanitised -->"
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reskb-sanitise")
-        self._pending: list[tuple[Page, Future[str]]] = []
-
-    def submit(self, page: Page, html: str, trusted: list[str]) -> str:
-        self._pending.append((page, self._pool.submit(sanitise, html, trusted)))
-        return self.PENDING
-
-    def finish(self) -> None:
-        for page, cleaned in self._pending:
-            page.content = cleaned.result()
-        self._pending.clear()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pending.clear()
 
 
 def _no_theme_ids(tag: str, attribute: str, value: str) -> str | None:
@@ -178,8 +153,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.source = ""
         #: a one-off build's pages, made in a forked process (page_stream.py), or None
         self.stream: PageStream | None = None
-        #: a one-off build's generated pages, sanitised on another thread, or None (sanitised at once)
-        self.sanitiser: BackgroundSanitiser | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
@@ -261,15 +234,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             log.warning(proper_nouns.missing_lists_warning())
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         catalogue, site_url = self.catalogue, config.site_url or ""
-        self._stop_helpers()  # those left by a build stopped with Ctrl-C, in a program that builds again
+        self._close_stream()  # one left by a build stopped with Ctrl-C, in a program that builds again
         related = None
         if self.one_off and PageStream.available():  # pages made in a child while MkDocs renders (page_stream.py)
             # found here, before anything formats the citations, as _made_here finds them (plain_text reads
             # the narrative citations the formatter fills in)
             related = self._related()
             self.stream = self._page_stream(catalogue, site_url, titles, related)
-        # after the fork: its thread starts with the first page it cleans
-        self.sanitiser = BackgroundSanitiser() if self.one_off else None
         if self.stream is not None:
             format_citations(catalogue)  # the downloads and the site search read the formatted references
             pages, downloads = dict.fromkeys(self.stream.paths, ""), build_downloads(catalogue, site_url)
@@ -390,13 +361,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         references = escape_snippets(builder.references_section(page.file.src_uri, keys))
         return builder.formatter.render(markdown) + "\n\n" + references + "\n"
 
-    @event_priority(100)  # before any other plugin's on_env could read a page's content
     def on_env(self, env, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         """Escape every page's title and description once, before any page is written: a record page's footer
         shows its neighbours' titles, which would otherwise be escaped or not depending on which was written
-        first (and in a dirty rebuild, a neighbour is not read at all). Every generated page is sanitised by now."""
-        if self.sanitiser is not None:
-            self.sanitiser.finish()
+        first (and in a dirty rebuild, a neighbour is not read at all)."""
         for file in files.documentation_pages():
             if file.page is not None:
                 _escape_meta(file.page)
@@ -427,8 +395,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.slim_search is not None:  # record pages (and, in a large catalogue, lists) by title and summary
             self.slim_search.before(page)
         if page.file.src_uri in self.generated:
-            if self.sanitiser is not None:
-                return self.sanitiser.submit(page, html, self.trusted.get(page.file.src_uri, []))
             return sanitise(html, self.trusted.get(page.file.src_uri, []))
         return html
 
@@ -442,7 +408,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         unfreeze()
-        self._stop_helpers()
+        self._close_stream()
         if not self.preview.partial:  # after showing edited pages, the follow-up build resumes it (on_files)
             self.preview.collector.resume()
         if self.files is not None:
@@ -461,23 +427,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             log.info(f"offline edition: {path}")
 
     def on_shutdown(self) -> None:
-        self._stop_helpers()
+        self._close_stream()
 
     def on_build_error(self, error: Exception) -> None:
         unfreeze()
-        self._stop_helpers()
+        self._close_stream()
         self.preview.citations.wait()
         self.preview.collector.resume()
         self.incremental.failed()
         self.preview.failed()
 
-    def _stop_helpers(self) -> None:
+    def _close_stream(self) -> None:
         if self.stream is not None:
             self.stream.close()
             self.stream = None
-        if self.sanitiser is not None:
-            self.sanitiser.close()
-            self.sanitiser = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         self.related.server = server
