@@ -288,10 +288,6 @@ class PageBuilder:
             out += [ref.html + (f" Cited by: {citers}." if citers else ""), f"{{: #{anchor(ref.key)} .reskb-reference }}", ""]
         return "\n".join(out)
 
-    def all_pages(self) -> dict[str, str]:
-        """Every generated page but the recent changes (build_pages adds it), keyed by path."""
-        return {path: make() for path, make in page_plan(self.cat, lambda: self) if path != RECENT_PATH}
-
 
 #: a page's path and how to make its Markdown
 Plan = list[tuple[str, Callable[[], str]]]

@@ -265,7 +265,7 @@ _KINDS = ("practice", "challenge", "topic", "evaluation", "glossary")
 
 
 def record_pages(builder: PageBuilder, catalogue: Catalogue, records: list[Record]) -> dict[str, str]:
-    """The pages of these records, as `PageBuilder.all_pages` makes them (glossary links included)."""
+    """The pages of these records, as `pages.page_plan` makes them (glossary links included)."""
     makers = {"practice": builder.practice,
               "challenge": lambda r: builder.grouping(r, "challenge"),
               "topic": lambda r: builder.grouping(r, "topic"),
