@@ -61,17 +61,18 @@ def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, m
         shutil.copytree(studies / "docs", root / "docs")  # the seed is records only: the fixture's hand-written pages
         monkeypatch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", "6")
     started = []
-    real_start = PageStream.start
+    real_start = PageStream.start_made
 
     def spy(*args, **kwargs):  # noqa: ANN202
         stream = real_start(*args, **kwargs)
         started.append(stream)
         return stream
 
-    monkeypatch.setattr(PageStream, "start", spy)
+    monkeypatch.setattr(PageStream, "start_made", spy)
     plugin = _build(root, tmp_path / "streamed")
-    assert started and started[0] is not None, "the build did not make its pages in a child"
-    assert plugin.stream is None and not multiprocessing.active_children()  # the child is gone
+    assert [stream._what for stream in started] == ["pages", "downloads"], "pages and downloads made in children"
+    assert plugin.stream is None and plugin.download_stream is None
+    assert not multiprocessing.active_children()  # the children are gone
     monkeypatch.setattr(PageStream, "available", staticmethod(lambda: False))
     _build(root, tmp_path / "here")
     streamed, here = _files(tmp_path / "streamed"), _files(tmp_path / "here")
@@ -83,6 +84,8 @@ def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, m
     else:
         assert "practices/page_3/index.html" in here and any(name.startswith("compare/") and name != "compare/index.html"
                                                             for name in here)
+        known = set(started[1].paths)  # the finder's and the compare page's data files came after the pages were read
+        assert any(name.startswith("data/finder/") and name not in known for name in streamed)
 
 
 def test_without_a_child_similar_practices_are_found_once(studies, tmp_path, monkeypatch):
@@ -211,3 +214,93 @@ def test_inside_a_daemonic_process_the_pages_are_made_here(monkeypatch):
     """A daemonic process (a multiprocessing pool's worker) may not start children."""
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     assert not PageStream.available()
+
+
+def test_downloads_named_first_are_those_made_and_the_rest_only_script_data(tmp_path, monkeypatch):
+    """What pages may link to is named before MkDocs reads them; what comes later is data only scripts fetch."""
+    from conftest import load_valid
+    from reskb.site.pages import build_downloads, download_paths
+
+    monkeypatch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", "6")
+    catalogue = load_valid(SEED)
+    named, made = download_paths(catalogue), build_downloads(catalogue)
+    assert len(named) == len(set(named)) and set(named) <= set(made)
+    later = set(made) - set(named)
+    assert later and all(re.fullmatch(r"data/(finder|compare)(/[\w-]+)?\.js", path) for path in later), sorted(later)
+
+
+def test_a_failing_download_child_stops_the_build(studies, tmp_path, monkeypatch, caplog):
+    def broken(catalogue, site_url=""):  # noqa: ANN001, ANN202
+        raise ValueError("no downloads today")
+
+    monkeypatch.setattr(plugin_module, "build_downloads", broken)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        _build(studies, tmp_path / "site")
+    assert re.search(r"(?s)making the downloads failed:.*ValueError: no downloads today", caplog.text)
+    assert not multiprocessing.active_children()
+    assert not list((tmp_path / "site").rglob("*.html"))  # no page was written
+
+
+def test_a_download_that_clashes_after_the_pages_stops_the_build(tmp_path, studies, monkeypatch, caplog):
+    root = tmp_path / "seed"
+    shutil.copytree(SEED, root)
+    shutil.copytree(studies / "docs", root / "docs")
+    (root / "docs" / "data" / "finder").mkdir(parents=True)
+    (root / "docs" / "data" / "finder" / "rows-0.js").write_text("mine\n", encoding="utf-8")
+    monkeypatch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", "6")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        _build(root, tmp_path / "site")
+    assert "docs/data/finder/rows-0.js clashes with a generated page" in caplog.text
+    assert not multiprocessing.active_children()
+
+
+def test_without_a_second_child_the_downloads_are_made_here(studies, tmp_path, monkeypatch):
+    real_start = PageStream.start_made
+    monkeypatch.setattr(PageStream, "start_made", classmethod(
+        lambda cls, *args, **kwargs: None if args[-1:] == ("downloads",) else real_start(*args, **kwargs)))
+    plugin = _build(studies, tmp_path / "site")
+    assert plugin.download_stream is None
+    assert (tmp_path / "site" / "data" / "references.bib").read_text(encoding="utf-8").startswith("@")
+
+
+def test_files_made_together_come_by_name_and_the_rest_at_the_end():
+    stream = PageStream.start_made(["a.txt"], lambda: [("b.txt", "B"), ("a.txt", "A"), ("c.txt", "C")],
+                                   what="downloads")
+    assert stream is not None
+    try:
+        assert stream.text("a.txt") == "A"
+        assert stream.rest() == {"b.txt": "B", "c.txt": "C"}
+    finally:
+        stream.close()
+    missing = PageStream.start_made(["a.txt", "z.txt"], lambda: [("a.txt", "A")], what="downloads")
+    assert missing is not None
+    try:
+        with pytest.raises(PluginError, match="the process making the downloads never made z.txt"):
+            missing.rest()
+    finally:
+        missing.close()
+
+
+def test_a_later_child_lets_go_of_an_earlier_childs_pipe(tmp_path):
+    """The downloads' child is forked after the pages' child: it must not keep the pages' pipe open, or the
+    pages' child would wait to send for as long as the downloads take, after the build is killed."""
+    script = (
+        "import time\n"
+        "from reskb.site.page_stream import PageStream\n"
+        "pages = PageStream.start([(f'p{i}.md', lambda: 'x' * 100_000) for i in range(100)])\n"
+        "slow = PageStream.start_made([], lambda: time.sleep(60) or [], what='downloads')\n"
+        "print(pages._process.pid, slow._process.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    children = [int(pid) for pid in build.stdout.readline().split()]
+    build.kill()
+    build.wait()
+    try:
+        deadline = time.monotonic() + 10
+        while _running(children[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(children[0]), "the pages' child still waits to send its pages"
+    finally:
+        for pid in children:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)

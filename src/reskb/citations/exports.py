@@ -87,6 +87,10 @@ def ris_record(item: dict) -> str:
     return "\n".join(f"{tag}  - {' '.join(str(value).split())}".rstrip() for tag, value in lines) + "\n"
 
 
+#: the reference list's downloads, by format
+REFERENCE_FILES = {"bib": "data/references.bib", "json": "data/references.json", "ris": "data/references.ris"}
+
+
 def reference_downloads(catalogue) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """/data/references.bib, .json and .ris, entries in key order."""
     refs = sorted(catalogue.references.values(), key=lambda r: r.key)
@@ -94,7 +98,7 @@ def reference_downloads(catalogue) -> dict[str, str]:  # type: ignore[no-untyped
     items = formatter.items if formatter else {}
     strings = formatter.strings if formatter else []
     return {
-        "data/references.bib": references_bib(refs, strings),
-        "data/references.json": json.dumps(csl_items(refs, items), ensure_ascii=False, indent=1) + "\n",
-        "data/references.ris": "\n".join(ris_record(item) for item in csl_items(refs, items)),
+        REFERENCE_FILES["bib"]: references_bib(refs, strings),
+        REFERENCE_FILES["json"]: json.dumps(csl_items(refs, items), ensure_ascii=False, indent=1) + "\n",
+        REFERENCE_FILES["ris"]: "\n".join(ris_record(item) for item in csl_items(refs, items)),
     }

@@ -19,6 +19,7 @@ from .comparison import Group, comparison_rows, practice_url
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
+PRACTICES_CSV = "data/practices.csv"
 #: columns of data/practices.csv: (header, value of one practice); lists are joined with "; "
 PRACTICE_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("title", "title"), ("countries", "countries"), ("country_names", ""), ("regions", "regions"),
@@ -78,7 +79,7 @@ def group_rows(group: Group, site_url: str = "") -> list[list[str]]:
 
 
 def csv_downloads(cat: Catalogue, groups: list[Group], site_url: str = "") -> dict[str, str]:
-    files = {"data/practices.csv": to_csv(practices_rows(cat, site_url))}
+    files = {PRACTICES_CSV: to_csv(practices_rows(cat, site_url))}
     for group in groups:
         files[group.csv] = to_csv(group_rows(group, site_url))
     return files

@@ -6,7 +6,11 @@ every citation through pandoc, then each page's Markdown) held the build up for 
 pages in the order MkDocs reads them (pages.page_plan) and sends each down a pipe; the build reads a page when
 MkDocs first asks for its content (StreamedFile). The pipe holds little, so the child stays a few pages ahead.
 
-Nothing is unpickled: each page arrives as its path and its Markdown, in UTF-8. A child that fails sends its
+The downloads (pages.build_downloads) come the same way from a second child at a lower priority: MkDocs
+copies them only after it has read every page. Those a page may link to are known before (pages.download_paths),
+as MkDocs checks links while it reads; the others (the data files only scripts fetch) are added once made.
+
+Nothing is unpickled: each file arrives as its path and its text, in UTF-8. A child that fails sends its
 error and the build stops with it; a child that dies stops the build too. Where fork is not to be had (not
 Linux), the pages are made in the build's own process, as before.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,15 +34,19 @@ if TYPE_CHECKING:
     from .pages import Plan
 
 _DONE, _FAILED = b"", b"\0"  # no path is empty or starts with NUL
+#: the build's ends of the children's pipes still open: a child forked later closes its copies
+_READING: list[Connection] = []
 
 
 class PageStream:
-    """The pages of a plan, made by a forked child; `text(path)` waits for a page and hands it over once."""
+    """The files (pages, downloads) made by a forked child; `text(path)` waits for one and hands it over once."""
 
-    def __init__(self, process: BaseProcess, connection: Connection, paths: list[str]):
+    def __init__(self, process: BaseProcess, connection: Connection, paths: list[str], what: str = "pages"):
         self._process, self._connection = process, connection
         self.paths = paths
+        self._what = what
         self._arrived: dict[str, str] = {}
+        self._taken: set[str] = set()
         self._done = False
 
     @staticmethod
@@ -54,13 +62,20 @@ class PageStream:
     def start(cls, plan: Plan, prepare: Callable[[], None] = lambda: None) -> PageStream | None:
         """Fork the child that runs `prepare()`, then makes every page of `plan` in order; None where no child
         is to be had. Call it before the build starts any thread."""
+        return cls.start_made([path for path, _ in plan], lambda: ((path, make()) for path, make in plan), prepare)
+
+    @classmethod
+    def start_made(cls, paths: list[str], made: Callable[[], Iterable[tuple[str, str]]],
+                   prepare: Callable[[], None] = lambda: None, what: str = "pages") -> PageStream | None:
+        """Fork the child that runs `prepare()`, then sends each (path, text) of `made()`: `paths` are those known
+        before, the others are handed over by `rest()`; None where no child is to be had."""
         if not cls.available():
             return None
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_make_pages, args=(reader, writer, plan, prepare), name="reskb-pages",
+        process = context.Process(target=_send_made, args=(reader, writer, made, prepare), name=f"reskb-{what}",
                                   daemon=True)
         try:
             process.start()
@@ -69,30 +84,47 @@ class PageStream:
             writer.close()
             return None
         writer.close()  # the child's end: once the child is gone, reading ends instead of waiting
-        return cls(process, reader, [path for path, _ in plan])
+        _READING.append(reader)
+        return cls(process, reader, paths, what)
 
     def text(self, path: str) -> str:
         while path not in self._arrived:
-            if self._done:
-                raise PluginError(f"the process making the pages never made {path}")
-            try:
-                message = self._connection.recv_bytes()
-            except (EOFError, OSError):
-                self._process.join(5)
-                raise PluginError(f"the process making the pages stopped (exit code {self._process.exitcode}) "
-                                  f"before it made {path}") from None
-            if message == _DONE:
-                self._done = True
-            elif message.startswith(_FAILED):
-                raise PluginError("making the pages failed:\n" + message[1:].decode("utf-8", "replace"))
-            else:
-                name, _, markdown = message.partition(b"\0")
-                self._arrived[name.decode("utf-8")] = markdown.decode("utf-8", "surrogatepass")
+            if self._done or path in self._taken:
+                raise PluginError(f"the process making the {self._what} never made {path}")
+            self._receive(path)
+        self._taken.add(path)
         return self._arrived.pop(path)
+
+    def rest(self) -> dict[str, str]:
+        """Everything the child made besides `paths`, once it is done (each known path must have come)."""
+        while not self._done:
+            self._receive("everything")
+        missing = [path for path in self.paths if path not in self._arrived and path not in self._taken]
+        if missing:
+            raise PluginError(f"the process making the {self._what} never made {missing[0]}")
+        known = set(self.paths)
+        return {path: self._arrived.pop(path) for path in list(self._arrived) if path not in known}
+
+    def _receive(self, wanted: str) -> None:
+        try:
+            message = self._connection.recv_bytes()
+        except (EOFError, OSError):
+            self._process.join(5)
+            raise PluginError(f"the process making the {self._what} stopped (exit code {self._process.exitcode}) "
+                              f"before it made {wanted}") from None
+        if message == _DONE:
+            self._done = True
+        elif message.startswith(_FAILED):
+            raise PluginError(f"making the {self._what} failed:\n" + message[1:].decode("utf-8", "replace"))
+        else:
+            name, _, text = message.partition(b"\0")
+            self._arrived[name.decode("utf-8")] = text.decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
         """Stop the child if it still runs (a build that failed stops reading it)."""
         self._connection.close()
+        if self._connection in _READING:
+            _READING.remove(self._connection)
         if self._process.is_alive():
             self._process.kill()
         self._process.join(10)
@@ -103,13 +135,15 @@ class PageStream:
         return made
 
 
-def _make_pages(reader: Connection, connection: Connection, plan: Plan, prepare: Callable[[], None]) -> None:
+def _send_made(reader: Connection, connection: Connection, made: Callable[[], Iterable[tuple[str, str]]],
+               prepare: Callable[[], None]) -> None:
     """The child: every page, in order, then the end; or the error that stopped it."""
-    reader.close()  # the build's end: once the build is gone (killed, even), sending fails and the child ends
+    for end in (reader, *_READING):  # the build's ends: once the build is gone (killed, even), sending fails
+        end.close()  # and the child ends (and so does any child forked earlier, whose reader this one holds)
     try:
         prepare()
-        for path, make in plan:
-            connection.send_bytes(path.encode("utf-8") + b"\0" + make().encode("utf-8", "surrogatepass"))
+        for path, text in made():
+            connection.send_bytes(path.encode("utf-8") + b"\0" + text.encode("utf-8", "surrogatepass"))
         connection.send_bytes(_DONE)
     except BrokenPipeError:  # the build is gone
         pass

@@ -12,7 +12,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from ..citations import STYLE_NAMES, STYLES, Reference, anchor
-from ..citations.exports import reference_downloads
+from ..citations.exports import REFERENCE_FILES, reference_downloads
 from ..labels import FIELD_LABELS, HEADINGS, label
 from ..records.catalogue import Catalogue, Record, country_name, region_name
 from . import comparison, countries, listing
@@ -20,7 +20,7 @@ from . import curation_marks as curation
 from . import evaluation_pages as evaluations
 from . import glossary_pages as glossary
 from .badges import by_title, evidence_text, status_text, under_title
-from .csv_export import csv_downloads
+from .csv_export import PRACTICES_CSV, csv_downloads
 from .markdown import (
     SECTION_KINDS,
     cell,
@@ -360,6 +360,19 @@ def build_pages(catalogue: Catalogue, site_url: str = "", docs_titles: dict[str,
     """Every generated page, keyed by its path relative to the docs folder."""
     return {path: make() for path, make in page_plan(
         catalogue, lambda: PageBuilder(catalogue, site_url, docs_titles, related, cite_memo))}
+
+
+def download_paths(catalogue: Catalogue) -> list[str]:
+    """The paths of the downloads a page may link to, from the catalogue alone: all but the data files that only
+    scripts fetch (the finder's and the compare page's in a large catalogue), known once they are made."""
+    paths = [*REFERENCE_FILES.values()]
+    for record in catalogue.all_records():
+        paths += [cite_path(record), cite_path(record, "ris"), cite_path(record, "json")]
+    from .finder import DATA_FILE
+
+    paths += ["data/compare.json", DATA_FILE, evaluations.DATA_JSON, evaluations.DATA_CSV, glossary.DATA_JSON,
+              PRACTICES_CSV, *(group.csv for group in comparison.groups(catalogue))]
+    return paths
 
 
 def build_downloads(catalogue: Catalogue, site_url: str = "") -> dict[str, str]:

@@ -21,7 +21,7 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, set_exclusions
 from mkdocs.structure.pages import Page
 
 from ..citations import cited_keys, proper_nouns
@@ -36,7 +36,16 @@ from .home import expand_home
 from .incremental import BackgroundRelated, GeneratedFile, Incremental, request_rebuild
 from .offline import SHIM, build_zip, file_links, use_local_shim
 from .page_stream import PageStream
-from .pages import PageBuilder, build_downloads, build_pages, format_citations, page_citations, page_plan, record_path
+from .pages import (
+    PageBuilder,
+    build_downloads,
+    build_pages,
+    download_paths,
+    format_citations,
+    page_citations,
+    page_plan,
+    record_path,
+)
 from .preview import Preview
 from .provenance import check_edit_base, edit_url, with_edit_link, with_edit_links
 from .recordnav import Place, places
@@ -151,8 +160,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.preview = Preview()
         #: in `serve --dirty`: Preview.memo.source_key() of the catalogue loaded last
         self.source = ""
-        #: a one-off build's pages, made in a forked process (page_stream.py), or None
+        #: a one-off build's pages, and its downloads, each made in a forked process (page_stream.py), or None
         self.stream: PageStream | None = None
+        self.download_stream: PageStream | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Its presence keeps this plugin (and its state) alive across the rebuilds of `mkdocs serve`."""
@@ -235,23 +245,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         titles = {f.src_uri: _title_of(f.content_string, f.src_uri) for f in files.documentation_pages()}
         catalogue, site_url = self.catalogue, config.site_url or ""
         self._close_stream()  # one left by a build stopped with Ctrl-C, in a program that builds again
-        related = None
         if self.one_off and PageStream.available():  # pages made in a child while MkDocs renders (page_stream.py)
-            # found here, before anything formats the citations, as _made_here finds them (plain_text reads
-            # the narrative citations the formatter fills in)
-            related = self._related()
-            self.stream = self._page_stream(catalogue, site_url, titles, related)
-        if self.stream is not None:
-            format_citations(catalogue)  # the downloads and the site search read the formatted references
+            self.stream = self._page_stream(catalogue, site_url, titles)
+            self.download_stream = self._download_stream(catalogue, site_url) if self.stream is not None else None
+        if self.stream is None:
+            pages, downloads = self._made_here(config, files, titles)
+        elif self.download_stream is None:
+            format_citations(catalogue)  # the downloads read the formatted references
             pages, downloads = dict.fromkeys(self.stream.paths, ""), build_downloads(catalogue, site_url)
-        else:
-            pages, downloads = self._made_here(config, files, titles, related)
+        else:  # the rest of the downloads are added once made (on_env)
+            pages, downloads = dict.fromkeys(self.stream.paths, ""), dict.fromkeys(self.download_stream.paths, "")
         generated = {**pages, **downloads, **site_files()}
         for path, content in generated.items():
-            if files.get_file_from_path(path) is not None:
-                raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
-            files.append(self.stream.file(config, path) if self.stream is not None and path in pages
-                         else GeneratedFile.generated(config, path, content=content))
+            _check_free(files, path)
+            if self.stream is not None and path in pages:
+                files.append(self.stream.file(config, path))
+            elif self.download_stream is not None and path in downloads:
+                files.append(self.download_stream.file(config, path))
+            else:
+                files.append(GeneratedFile.generated(config, path, content=content))
         for path in _ASSETS.values():
             content = resources.files("reskb.site").joinpath(path.replace("assets/reskb/", "assets/")).read_text(encoding="utf-8")
             files.append(GeneratedFile.generated(config, path, content=content))
@@ -274,18 +286,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return {}
         return related_practices(self.catalogue, limit=self.config.related_practices)
 
-    def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str],
-                     related: dict[str, list[str]]) -> PageStream | None:
+    def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str]) -> PageStream | None:
         """The pages, with their edit links, made by a forked child (page_stream.py); None if it could not start."""
         made: dict[str, Any] = {}
 
-        def prepare() -> None:  # in the child: both mostly wait for pandoc, so they run side by side
+        def prepare() -> None:  # in the child, while a thread mostly waits for pandoc to format the page citations
             with ThreadPoolExecutor(max_workers=1) as pool:
                 texts = pool.submit(page_citations, catalogue.all_records(), site_url, self.cite_memo)
+                # before the narrative citations are formatted, as _made_here finds them (plain_text reads them)
+                made["related"] = self._related()
                 format_citations(catalogue)
                 made["cite_texts"] = texts.result()
 
-        plan = page_plan(catalogue, lambda: PageBuilder(catalogue, site_url, titles, related, self.cite_memo,
+        plan = page_plan(catalogue, lambda: PageBuilder(catalogue, site_url, titles, made["related"], self.cite_memo,
                                                         cite_texts=made["cite_texts"]))
         base = self.config.edit_url
         if base:
@@ -294,15 +307,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                     for path, make in plan]
         return PageStream.start(plan, prepare)
 
-    def _made_here(self, config: MkDocsConfig, files: Files, titles: dict[str, str],
-                   related: dict[str, list[str]] | None) -> tuple[dict[str, str], dict[str, str]]:
+    def _download_stream(self, catalogue: Catalogue, site_url: str) -> PageStream | None:
+        """The downloads, made by a second child at a lower priority: MkDocs copies them only after reading every
+        page, so they are made while it renders rather than before. Those a page may link to are known first."""
+        def prepare() -> None:
+            os.nice(10)
+            format_citations(catalogue)  # the downloads read the formatted references
+
+        return PageStream.start_made(download_paths(catalogue), lambda: build_downloads(catalogue, site_url).items(),
+                                     prepare, "downloads")
+
+    def _made_here(self, config: MkDocsConfig, files: Files,
+                   titles: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         """The pages and downloads made in this process: `mkdocs serve` (only what an edit changed), or a build
-        without a child to make them; `related`, when the similar practices are found already."""
+        without a child to make them."""
         catalogue, site_url = self.catalogue, config.site_url or ""
         assert catalogue is not None
         if self.incremental.active:
             related = self.related.get(catalogue, self.source) if self.config.related_practices > 0 else {}
-        elif related is None:  # from the catalogue in memory: no cache is read or written
+        else:  # from the catalogue in memory: no cache is read or written
             related = self._related()
 
         def everything() -> tuple[dict[str, str], dict[str, str]]:
@@ -368,6 +391,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for file in files.documentation_pages():
             if file.page is not None:
                 _escape_meta(file.page)
+        if self.download_stream is not None:  # the downloads that only scripts fetch, known once made
+            late = []
+            for path, content in self.download_stream.rest().items():
+                _check_free(files, path)
+                late.append(GeneratedFile.generated(config, path, content=content))
+            set_exclusions(late, config)
+            for file in late:
+                files.append(file)
         self.incremental.restore(files)
         if self.incremental.active:  # the theme's templates are compiled once per serve session, not per build
             env.bytecode_cache = self.preview.templates
@@ -438,9 +469,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.preview.failed()
 
     def _close_stream(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
+        for stream in (self.stream, self.download_stream):
+            if stream is not None:
+                stream.close()
+        self.stream = self.download_stream = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         self.related.server = server
@@ -449,6 +481,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _check_free(files: Files, path: str) -> None:
+    if files.get_file_from_path(path) is not None:
+        raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
 
 
 def _edited(make: Callable[[], str], record: Record, base: str) -> str:
