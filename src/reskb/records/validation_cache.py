@@ -806,9 +806,15 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
 def _entry_bytes(result: FileResult) -> bytes:
     """The entry of a file's results as JSON (UTF-8); b"" when JSON cannot hold a value faithfully (NaN or
     infinity, a lone surrogate): the file is then checked afresh in every run."""
+    entry = encode_file_result(result)
     try:
-        return json.dumps(encode_file_result(result), ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":")).encode("utf-8")
+        encoded = msgspec.json.encode(entry)  # C speed; but it writes NaN and infinity as null
+    except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
+        encoded = b"null"
+    if b"null" not in encoded:  # no null anywhere, so no NaN or infinity either: json.dumps's values, in other digits
+        return encoded
+    try:
+        return json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except (ValueError, UnicodeEncodeError):
         return b""
 
@@ -816,13 +822,14 @@ def _entry_bytes(result: FileResult) -> bytes:
 def entry_json(job: parallel_checks.Job) -> tuple[str, bytes]:
     """(key, entry as JSON) of a file's fresh results (what a worker of parallel_checks sends back); the file is
     read here when the job has no bytes; ("", b"") when it cannot be read (the parent then reads it itself)."""
-    kind, path, shown, raw = job
+    kind, name, shown, raw = job
+    path = Path(name)
     if raw is None:
         try:
-            raw = Path(path).read_bytes()
+            raw = path.read_bytes()
         except OSError:
             return "", b""
-    return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, Path(path), shown, raw))
+    return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, path, shown, raw))
 
 
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
