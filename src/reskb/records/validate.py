@@ -26,7 +26,7 @@ from ..problems import Problem, display_path
 from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import Listing, checkout_problems
-from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, text_pointer
+from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, read_bytes, text_pointer
 from .locators import uncovered_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
@@ -200,7 +200,7 @@ def final_problems(problems: list[Problem], placeholders: list[Problem]) -> list
 
 def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = None) -> FileResult:
     """The checks of one record file that need no other file."""
-    raw = path.read_bytes() if raw is None else raw  # as load_yaml would: an OSError is the caller's
+    raw = read_bytes(path) if raw is None else raw  # as load_yaml would: an OSError is the caller's
     try:
         doc = load_yaml(path, shown, raw)
     except LoadError as exc:
@@ -224,11 +224,12 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
 #: the fields the cross-record checks read: ids, titles and terms, links, dates, what evaluations derive from
 STANDIN_FIELDS = ("id", "title", "term", "aliases", "topics", "challenges", "related", "practices", "related_topics",
                   "open_question", "design", "year", "outcomes", "added", "last_reviewed", "evidence")
+_STANDIN_SET = frozenset(STANDIN_FIELDS)
 
 
 def standin(record: Record) -> Record:
     """The record reduced to STANDIN_FIELDS (and `evidence` to its status), with their lines and the keys it cites."""
-    data = {name: value for name, value in record.data.items() if name in STANDIN_FIELDS}
+    data = {name: value for name, value in record.data.items() if name in _STANDIN_SET}
     if isinstance(data.get("evidence"), dict):
         data["evidence"] = {k: v for k, v in data["evidence"].items() if k == "status"}
     lines = {pointer: line for pointer, line in record.doc.lines.items() if not pointer or (

@@ -56,6 +56,7 @@ from ..problems import Problem
 from . import parallel_checks
 from .catalogue import FOLDERS, KINDS, Catalogue, Record
 from .checkout import Listing
+from .loader import read_bytes
 from .record_dates import today_utc
 from .validate import (
     Bibliography,
@@ -517,6 +518,7 @@ LINK_FIELDS = {"topics": "topic", "challenges": "challenge", "related": "practic
 SLIM_FIELDS: dict[str, tuple[str, ...] | None] = {
     "practice": ("id", "evidence", *LINK_FIELDS), "challenge": ("id", "open_question", *LINK_FIELDS),
     "topic": ("id", "open_question", *LINK_FIELDS), "evaluation": None, "glossary": None}
+_SLIM_SETS = {kind: frozenset(fields) for kind, fields in SLIM_FIELDS.items() if fields is not None}
 
 
 class _MemoFile(msgspec.Struct, array_like=True):
@@ -563,7 +565,7 @@ def slim_of(record: Record | None) -> _Slim | None:
     """The record's stand-in reduced to what the checks across records read (SLIM_FIELDS)."""
     if record is None:
         return None
-    fields = SLIM_FIELDS[record.kind]
+    fields = _SLIM_SETS.get(record.kind)
     data = record.data if fields is None else {name: value for name, value in record.data.items() if name in fields}
     lines = record.doc.lines if fields is None else {  # the lines they report at: the id's, the status's
         pointer: line for pointer, line in record.doc.lines.items() if pointer in _SLIM_LINES}
@@ -826,7 +828,7 @@ def entry_json(job: parallel_checks.Job) -> tuple[str, bytes]:
     path = Path(name)
     if raw is None:
         try:
-            raw = path.read_bytes()
+            raw = read_bytes(path)
         except OSError:
             return "", b""
     return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, path, shown, raw))
