@@ -103,8 +103,8 @@ class LoadError(Exception):
 
 
 def read_bytes(path: Path | str) -> bytes:
-    """The file's bytes, as Path.read_bytes() gives them, without its buffered reader (which costs a small file's
-    reading a third more)."""
+    """The file's bytes, as Path.read_bytes() gives them, without its buffered reader (small files are read a third
+    faster without it: `reskb validate` reads thousands)."""
     with open(path, "rb", buffering=0) as stream:
         return stream.readall()
 

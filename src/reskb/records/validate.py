@@ -520,9 +520,10 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
 
 def _plain(raw: bytes) -> bool:
     """Whether no text read from a record file's bytes (that load_yaml read) can hold what _check_text looks for:
-    a '<', a control character, '](' or ']:'. A text is made of the file's characters, with a space or line break
-    where lines are folded, and of what the escapes of double-quoted text (\\x3c, \\x01) write: in a file without
-    a backslash, a text holds only what the file holds. Most files: one look at the file, not one at each text."""
+    a '<', a control character, '](' or ']:'. A text is made of runs of the file's characters, joined where lines
+    are folded by a space or line break, and of what the escapes of double-quoted text (\\x3c, \\x01) write: in a
+    file without a backslash, what a text holds (two characters side by side included) the file holds. Most
+    files: one look at the file, not one at each text."""
     if raw.isascii():  # most files: its control characters (those of _CONTROL) are bytes that translate() keeps
         if raw.translate(None, _UNREMARKABLE):
             return False
