@@ -24,6 +24,9 @@ MAX_BIB_BYTES = 2_000_000
 _ENTRY_LINE = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.MULTILINE)
 _KEY = re.compile(KEY)
 _NAME = re.compile(r"\s*([^\s=,{}\"#()]+)\s*=\s*")
+#: the characters the scanners below act on (an entry's closer is '}' or ')'); the others they step over at C speed
+_ENTRY_MARKS = re.compile(r"[\\{}()]")
+_FIELD_MARKS = re.compile(r'[\\{}",]')
 
 
 @dataclass
@@ -79,7 +82,8 @@ def _chunks(text: str) -> list[_Chunk]:
         closer = "}" if opener == "{" else ")"
         depth, pos = 0, match.end() - 1
         end = None
-        while pos < limit:
+        while (mark := _ENTRY_MARKS.search(text, pos, limit)) is not None:
+            pos = mark.start()
             char = text[pos]
             if char == "\\":
                 pos += 2
@@ -110,6 +114,11 @@ def _fields(raw: str, offset_line: int) -> list[Field]:
         start, pos, depth = match.start(1), match.end(), 0
         in_quotes = False
         while pos < len(raw):
+            mark = _FIELD_MARKS.search(raw, pos)
+            if mark is None:
+                pos = len(raw)  # where stepping over the rest one character at a time would stop
+                break
+            pos = mark.start()
             char = raw[pos]
             if char == "\\":
                 pos += 2

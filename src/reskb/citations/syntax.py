@@ -31,7 +31,11 @@ class Citation:
 
     @property
     def locator(self) -> str:
-        return self.tail.strip().lstrip(",").strip()
+        return _locator(self.tail)
+
+
+def _locator(tail: str) -> str:
+    return tail.strip().lstrip(",").strip()
 
 
 _NEWLINE = re.compile("\n")
@@ -107,7 +111,7 @@ def _scan(markdown: str) -> tuple[tuple[tuple[tuple[str, str, int], ...], tuple[
     """For each stretch of the text outside code: its bracketed citations (key, locator, line) and its
     narrative ones (key, line). Kept for the last texts seen: validation reads each text's citations twice
     (the keys cited, and the locators against `references:`)."""
-    newlines = [m.start() for m in _NEWLINE.finditer(markdown)]
+    newlines = [m.start() for m in _NEWLINE.finditer(markdown)] if "@" in markdown else []
     parts = []
     last = 0
     for start, end in [*_code_spans(markdown), (len(markdown), len(markdown))]:
@@ -115,10 +119,13 @@ def _scan(markdown: str) -> tuple[tuple[tuple[tuple[str, str, int], ...], tuple[
         brackets: list[tuple[str, str, int]] = []
         narratives: tuple[tuple[str, int], ...] = ()
         if "@" in part:  # both kinds need one (a plain `in`: the patterns' scans cost more)
+            pieces, kept = [], 0  # the part with each bracket blanked out (_BRACKET.sub's result, without a call each)
             for match in _BRACKET.finditer(part):
                 line = bisect.bisect_right(newlines, last + match.start()) + 1
-                brackets.extend((c.key, c.locator, line) for c in parse_group(match.group("body")))
-            blanked = _BRACKET.sub(lambda m: " " * len(m.group(0)), part) if brackets or "[" in part else part
+                brackets += [(key, _locator(" ".join(tail.split())), line) for _, key, tail in _items(match.group("body"))]
+                pieces += [part[kept:match.start()], " " * (match.end() - match.start())]
+                kept = match.end()
+            blanked = "".join([*pieces, part[kept:]]) if pieces else part
             if "@" in blanked:
                 narratives = tuple((m.group("key"), bisect.bisect_right(newlines, last + m.start()) + 1)
                                    for m in _NARRATIVE.finditer(blanked))
@@ -143,6 +150,14 @@ def iter_groups(markdown: str):
 def parse_group(body: str) -> list[Citation]:
     """`see @a, p. 5; -@b` -> citations; [] when any item is not `prefix @key, locator` (then the bracket is
     ordinary text). String operations only: linear in the body's length."""
+    # `-@key`: the year only
+    return [Citation(key, " ".join(tail.split()), " ".join(prefix.removesuffix("-").split()), prefix.endswith("-"))
+            for prefix, key, tail in _items(body)]
+
+
+def _items(body: str) -> list[tuple[str, str, str]]:
+    """(prefix, key, what follows the key) of each item of a bracket's body, as written; [] when any item is not
+    `prefix @key, locator` (parse_group's reading, without a Citation each: validation reads only key and locator)."""
     out = []
     for item in body.split(";"):
         prefix, at, rest = item.partition("@")
@@ -152,6 +167,5 @@ def parse_group(body: str) -> list[Citation]:
         tail = rest[key.end():]
         if tail.strip() and not tail.lstrip().startswith(","):
             return []  # "@key text" without a comma is not a citation pandoc reads
-        suppress = prefix.endswith("-")  # `-@key`: the year only
-        out.append(Citation(key.group(0), " ".join(tail.split()), " ".join(prefix.removesuffix("-").split()), suppress))
+        out.append((prefix, key.group(0), tail))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,13 @@ class LoadError(Exception):
         super().__init__(problem.format_text())
 
 
+def read_bytes(path: Path | str) -> bytes:
+    """The file's bytes, as Path.read_bytes() gives them, without its buffered reader (small files are read a third
+    faster without it: `reskb validate` reads thousands)."""
+    with open(path, "rb", buffering=0) as stream:
+        return stream.readall()
+
+
 def load_yaml(path: Path, shown_as: str, raw: bytes | None = None) -> Document:
     """Parse one YAML file (its bytes `raw` when already read); raise LoadError with file and line on
     anything a contributor must fix."""
@@ -153,6 +161,7 @@ def load_yaml(path: Path, shown_as: str, raw: bytes | None = None) -> Document:
     return doc
 
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -172,6 +181,7 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
         if node.tag != "tag:yaml.org,2002:map":
             raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag")
         result: dict[str, Any] = {}
+        shallow = len(pointer) < MAX_DEPTH  # its children may be texts (deeper, _build reports the depth)
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -185,20 +195,32 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
                            f"(first on line {doc.lines[child]})",
                            "keep one of them: YAML would otherwise silently drop the first", dotted(child))
             doc.lines[child] = key_line
-            value = _text(value_node, child, doc, seen)
-            result[key] = _build(value_node, child, doc, loader, fail, seen) if value is None else value
+            if shallow and type(value_node) is yaml.ScalarNode and value_node.tag == _STR and id(value_node) not in seen:
+                seen.add(id(value_node))  # a text (most values): what _build would do, without its call
+                if value_node.style == "|":
+                    doc.text_starts[child] = value_node.start_mark.line + 2
+                result[key] = text = value_node.value
+                doc.values.append((child, text))
+            else:
+                result[key] = _build(value_node, child, doc, loader, fail, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag")
         items = []
+        shallow = len(pointer) < MAX_DEPTH
         for i, item in enumerate(node.value):
             child = (*pointer, i)
-            if (value := _text(item, child, doc, seen)) is None:
-                value = _build(item, child, doc, loader, fail, seen)
+            if shallow and type(item) is yaml.ScalarNode and item.tag == _STR and id(item) not in seen:
+                seen.add(id(item))  # a text, as for a mapping's values
+                item_line = item.start_mark.line + 1
+                doc.lines.setdefault(child, item_line)
+                if item.style == "|":
+                    doc.text_starts[child] = item_line + 1
+                items.append(text := item.value)
+                doc.values.append((child, text))
             else:
-                doc.lines.setdefault(child, item.start_mark.line + 1)
-            items.append(value)
+                items.append(_build(item, child, doc, loader, fail, seen))
         return items
     if node.tag not in _SAFE_TAGS:
         raise fail(line, f"the YAML tag {node.tag!r} is not allowed", "remove the '!' tag; quote text instead",
@@ -214,19 +236,6 @@ def _build(node: yaml.Node, pointer: Pointer, doc: Document, loader: Any, fail: 
         raise fail(line, f"cannot read this value: {exc}", "quote it to keep it as text", dotted(pointer)) from None
     doc.values.append((pointer, value))
     return value
-
-
-def _text(node: yaml.Node, pointer: Pointer, doc: Document, seen: set[int]) -> str | None:
-    """The text of a plain string node, as _build would give it (without its call: most values are such
-    texts); None for any other node, which _build then reads (and reports)."""
-    if type(node) is not yaml.ScalarNode or node.tag != "tag:yaml.org,2002:str" or id(node) in seen or (
-            len(pointer) > MAX_DEPTH):
-        return None
-    seen.add(id(node))
-    if node.style == "|":
-        doc.text_starts[pointer] = node.start_mark.line + 2
-    doc.values.append((pointer, node.value))
-    return node.value
 
 
 def _kind(value: Any) -> str:
@@ -245,6 +254,12 @@ def dotted(pointer: Pointer) -> str:
 def pointer_of(name: str) -> Pointer:
     """The pointer of a dotted field name (the inverse of `dotted`): 'outcomes[1].description'."""
     return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", name))
+
+
+@lru_cache(maxsize=256)
+def text_pointer(name: str) -> Pointer:
+    """pointer_of() a Markdown field's name (Record.markdown_texts()), kept: records share these few names."""
+    return pointer_of(name)
 
 
 def leaves(value: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:

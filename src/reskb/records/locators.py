@@ -15,7 +15,7 @@ from typing import Any
 from ..citations import citations_with_lines
 from ..problems import Problem
 from .catalogue import Record
-from .loader import pointer_of
+from .loader import text_pointer
 
 _SECTION = re.compile(r'^(?:sec(?:tion)?\.?|§)\s*["“”\']?(?P<name>.+?)["“”\']?\s*$', re.IGNORECASE)
 _PAGES = re.compile(r"^(?:pp?\.|pages?)\s*(?P<pages>[0-9ivxlcIVXLC][0-9ivxlcIVXLC,\s\-–]*)$", re.IGNORECASE)
@@ -31,8 +31,11 @@ def parse_locator(locator: str) -> tuple[str, str] | None:
     return None
 
 
+_COMMA = re.compile(r"\s*,\s*")
+
+
 def _normal_pages(pages: str) -> str:
-    return re.sub(r"\s*,\s*", ", ", pages.replace("–", "-").replace(" ", "").replace(",", ", ")).strip(", ")
+    return _COMMA.sub(", ", pages.replace("–", "-").replace(" ", "").replace(",", ", ")).strip(", ")
 
 
 def _page_numbers(pages: str) -> set[int] | None:
@@ -80,12 +83,13 @@ def check_cited_locators(record: Record, known: Collection[str]) -> Iterator[Pro
     return (problem for key, problem in uncovered_locators(record) if key in known)
 
 
-def uncovered_locators(record: Record) -> Iterator[tuple[str, Problem]]:
+def uncovered_locators(record: Record, texts: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, Problem]]:
     """(key, problem) for every section or page cited in the text that the record's `references:` entries for
-    that key do not name; a problem only when the key is in the bibliography (the caller knows)."""
+    that key do not name; a problem only when the key is in the bibliography (the caller knows). `texts`:
+    record.markdown_texts(), when the caller has them."""
     listed = _listed(record)
-    for field, text in record.markdown_texts():
-        pointer = pointer_of(field)
+    for field, text in record.markdown_texts() if texts is None else texts:
+        pointer = text_pointer(field)
         for key, locator, line in citations_with_lines(text):
             parsed = parse_locator(locator) if locator else None
             if parsed is None:

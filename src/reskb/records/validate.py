@@ -26,7 +26,7 @@ from ..problems import Problem, display_path
 from . import curation, evaluations, glossary
 from .catalogue import FOLDERS, KINDS, RESERVED_COUNTRY_CODES, Catalogue, Record
 from .checkout import Listing, checkout_problems
-from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, pointer_of
+from .loader import Document, LoadError, Pointer, dotted, leaves, load_yaml, read_bytes, text_pointer
 from .locators import uncovered_locators
 from .markdown_limits import markdown_problems
 from .placeholders import mask, placeholder_problems
@@ -200,6 +200,7 @@ def final_problems(problems: list[Problem], placeholders: list[Problem]) -> list
 
 def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = None) -> FileResult:
     """The checks of one record file that need no other file."""
+    raw = read_bytes(path) if raw is None else raw  # as load_yaml would: an OSError is the caller's
     try:
         doc = load_yaml(path, shown, raw)
     except LoadError as exc:
@@ -209,12 +210,13 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
     result = FileResult(problems=list(check_schema(record)), placeholders=placeholder_problems(record, values),
                         record=record)
     if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("term" if kind == "glossary" else "title"), str):
-        result.citations = citation_uses(record)
+        texts = record.markdown_texts()  # once, for the three checks that read them
+        result.citations = citation_uses(record, texts)
         # Record.cited, from the same reading of the text: the keys of `references:`, then those of the text
         record.__dict__["cited"] = list(dict.fromkeys(key for key, _, _ in result.citations))
         result.standin = standin(record)
-        result.own_problems = list(_own_problems(record, values))
-        result.locators = list(uncovered_locators(record))
+        result.own_problems = list(_own_problems(record, values, _plain(raw), texts))
+        result.locators = list(uncovered_locators(record, texts))
     doc.values = []  # not kept: the build holds every record's document until the site is written
     return result
 
@@ -222,11 +224,12 @@ def check_record_file(kind: str, path: Path, shown: str, raw: bytes | None = Non
 #: the fields the cross-record checks read: ids, titles and terms, links, dates, what evaluations derive from
 STANDIN_FIELDS = ("id", "title", "term", "aliases", "topics", "challenges", "related", "practices", "related_topics",
                   "open_question", "design", "year", "outcomes", "added", "last_reviewed", "evidence")
+_STANDIN_SET = frozenset(STANDIN_FIELDS)
 
 
 def standin(record: Record) -> Record:
     """The record reduced to STANDIN_FIELDS (and `evidence` to its status), with their lines and the keys it cites."""
-    data = {name: value for name, value in record.data.items() if name in STANDIN_FIELDS}
+    data = {name: value for name, value in record.data.items() if name in _STANDIN_SET}
     if isinstance(data.get("evidence"), dict):
         data["evidence"] = {k: v for k, v in data["evidence"].items() if k == "status"}
     lines = {pointer: line for pointer, line in record.doc.lines.items() if not pointer or (
@@ -241,11 +244,14 @@ def standin_record(kind: str, path: Path, shown: str, data: dict[str, Any], line
     return record
 
 
-def _own_problems(record: Record, values: list[tuple[Pointer, Any]] | None = None) -> Iterator[Problem]:
-    """Checks of a record's own values (its Markdown, links, places, years); `values`: leaves(record.data)."""
+def _own_problems(record: Record, values: list[tuple[Pointer, Any]] | None = None, plain: bool = False,
+                  texts: list[tuple[str, str]] | None = None) -> Iterator[Problem]:
+    """Checks of a record's own values (its Markdown, links, places, years); `values`: leaves(record.data);
+    `plain`: the file holds nothing _check_text looks for (_plain); `texts`: record.markdown_texts()."""
     yield from curation.check(record)
-    yield from _check_text(record, values)
-    yield from _check_markdown(record)
+    if not plain:
+        yield from _check_text(record, values)
+    yield from _check_markdown(record, texts)
     if record.kind in ("practice", "evaluation"):
         yield from _check_places(record)
         start, end = record.data.get("start_year"), record.data.get("end_year")
@@ -469,8 +475,9 @@ def _check_ids(catalogue: Catalogue, record: Record) -> Iterator[Problem]:
                               f"unknown {kind} id '{value}'", hint)
 
 
-def citation_uses(record: Record) -> list[tuple[str, int, str]]:
-    """(key, line, field) of every reference key the record names, in `references:` and in its text."""
+def citation_uses(record: Record, texts: list[tuple[str, str]] | None = None) -> list[tuple[str, int, str]]:
+    """(key, line, field) of every reference key the record names, in `references:` and in its text (`texts`:
+    record.markdown_texts())."""
     uses = []
     refs = record.data.get("references")
     if isinstance(refs, list):
@@ -478,8 +485,8 @@ def citation_uses(record: Record) -> list[tuple[str, int, str]]:
             key = ref.get("key") if isinstance(ref, dict) else None
             if isinstance(key, str):
                 uses.append((key, record.doc.line_of(("references", i, "key")), f"references[{i}].key"))
-    for field_name, text in record.markdown_texts():
-        pointer = pointer_of(field_name)
+    for field_name, text in record.markdown_texts() if texts is None else texts:
+        pointer = text_pointer(field_name)
         for key, line in dict.fromkeys(citation_lines(text)):
             uses.append((key, record.doc.line_in_text(pointer, line), field_name))
     return uses
@@ -511,6 +518,24 @@ def check_docs_citations(catalogue: Catalogue, docs: Path) -> Iterator[Problem]:
                               "add the work to a .bib file in bibliography/, or write \\@ for a plain @")
 
 
+def _plain(raw: bytes) -> bool:
+    """Whether no text read from a record file's bytes (that load_yaml read) can hold what _check_text looks for:
+    a '<', a control character, '](' or ']:'. A text is made of runs of the file's characters, joined where lines
+    are folded by a space or line break, and of what the escapes of double-quoted text (\\x3c, \\x01) write: in a
+    file without a backslash, what a text holds (two characters side by side included) the file holds. Most
+    files: one look at the file, not one at each text."""
+    if raw.isascii():  # most files: its control characters (those of _CONTROL) are bytes that translate() keeps
+        if raw.translate(None, _UNREMARKABLE):
+            return False
+    elif b"\\" in raw or b"<" in raw or _CONTROL.search(raw.decode("utf-8-sig")):
+        return False
+    return b"](" not in raw and b"]:" not in raw
+
+
+#: the ASCII characters that _check_text looks past: printable ones but '<' and '\\', tab and line breaks
+_UNREMARKABLE = bytes(c for c in range(0x20, 0x7f) if chr(c) not in "<\\") + b"\t\n\r"
+
+
 def _check_text(record: Record, values: list[tuple[Pointer, Any]] | None = None) -> Iterator[Problem]:
     """No raw HTML anywhere, no invisible control characters, links only to http(s) and mailto."""
     for pointer, text in leaves(record.data) if values is None else values:
@@ -538,9 +563,9 @@ def _check_text(record: Record, values: list[tuple[Pointer, Any]] | None = None)
                               "link only to http(s) or mailto addresses")
 
 
-def _check_markdown(record: Record) -> Iterator[Problem]:
+def _check_markdown(record: Record, texts: list[tuple[str, str]] | None = None) -> Iterator[Problem]:
     """What the site's Markdown would act on (attribute lists, snippets) or choke on (unclosed brackets)."""
-    for field, text in record.markdown_texts():
+    for field, text in record.markdown_texts() if texts is None else texts:
         pointer = tuple(field.split("."))
         for line, message, hint in markdown_problems(text):
             yield Problem(record.path, record.doc.line_in_text(pointer, line), field, message, hint)

@@ -56,6 +56,7 @@ from ..problems import Problem
 from . import parallel_checks
 from .catalogue import FOLDERS, KINDS, Catalogue, Record
 from .checkout import Listing
+from .loader import read_bytes
 from .record_dates import today_utc
 from .validate import (
     Bibliography,
@@ -517,6 +518,7 @@ LINK_FIELDS = {"topics": "topic", "challenges": "challenge", "related": "practic
 SLIM_FIELDS: dict[str, tuple[str, ...] | None] = {
     "practice": ("id", "evidence", *LINK_FIELDS), "challenge": ("id", "open_question", *LINK_FIELDS),
     "topic": ("id", "open_question", *LINK_FIELDS), "evaluation": None, "glossary": None}
+_SLIM_SETS = {kind: frozenset(fields) for kind, fields in SLIM_FIELDS.items() if fields is not None}
 
 
 class _MemoFile(msgspec.Struct, array_like=True):
@@ -563,7 +565,7 @@ def slim_of(record: Record | None) -> _Slim | None:
     """The record's stand-in reduced to what the checks across records read (SLIM_FIELDS)."""
     if record is None:
         return None
-    fields = SLIM_FIELDS[record.kind]
+    fields = _SLIM_SETS.get(record.kind)
     data = record.data if fields is None else {name: value for name, value in record.data.items() if name in fields}
     lines = record.doc.lines if fields is None else {  # the lines they report at: the id's, the status's
         pointer: line for pointer, line in record.doc.lines.items() if pointer in _SLIM_LINES}
@@ -806,9 +808,15 @@ def encode_file_result(result: FileResult) -> dict[str, Any]:
 def _entry_bytes(result: FileResult) -> bytes:
     """The entry of a file's results as JSON (UTF-8); b"" when JSON cannot hold a value faithfully (NaN or
     infinity, a lone surrogate): the file is then checked afresh in every run."""
+    entry = encode_file_result(result)
     try:
-        return json.dumps(encode_file_result(result), ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":")).encode("utf-8")
+        encoded = msgspec.json.encode(entry)  # C speed; but it writes NaN and infinity as null
+    except (msgspec.EncodeError, TypeError, ValueError, OverflowError):
+        encoded = b"null"
+    if b"null" not in encoded:  # no null anywhere, so no NaN or infinity either: json.dumps's values, in other digits
+        return encoded
+    try:
+        return json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except (ValueError, UnicodeEncodeError):
         return b""
 
@@ -816,13 +824,14 @@ def _entry_bytes(result: FileResult) -> bytes:
 def entry_json(job: parallel_checks.Job) -> tuple[str, bytes]:
     """(key, entry as JSON) of a file's fresh results (what a worker of parallel_checks sends back); the file is
     read here when the job has no bytes; ("", b"") when it cannot be read (the parent then reads it itself)."""
-    kind, path, shown, raw = job
+    kind, name, shown, raw = job
+    path = Path(name)
     if raw is None:
         try:
-            raw = Path(path).read_bytes()
+            raw = read_bytes(path)
         except OSError:
             return "", b""
-    return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, Path(path), shown, raw))
+    return file_key(kind, shown, raw), _entry_bytes(check_record_file(kind, path, shown, raw))
 
 
 def decode_file_result(entry: Any, kind: str, path: Path, shown: str) -> FileResult | None:
