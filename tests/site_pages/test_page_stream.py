@@ -3,6 +3,7 @@ build's own process, and a child that fails or dies stops the build with a messa
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_meth
 
 
 def _build(root: Path, site: Path):  # noqa: ANN202 - the plugin
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    # strict: a link MkDocs cannot resolve (a download not named before the pages are read) stops the build
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
     config.plugins.on_startup(command="build", dirty=False)
     build(config)
     return config.plugins["reskb"]
@@ -48,6 +50,19 @@ def _with_edit_links(root: Path) -> None:
         "  - reskb\n", "  - reskb:\n      edit_url: https://example.org/edit/main/\n"), encoding="utf-8")
 
 
+def _with_two_works_by_one_author_in_one_year(root: Path) -> None:
+    """pandoc tells them apart ("Müller (2016b)"), the reading at load time does not: the site search's summary of
+    the practice ("as @journal2016 describes") shows which one the build read."""
+    with (root / "bibliography" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@article{journal2016b,\n  author = {M{\\\"u}ller, Jan},\n  title = {Another fixture article},\n"
+                  "  journal = {Fixture Journal},\n  year = {2016}\n}\n")
+    record = root / "practices" / "norway-family-meetings.yaml"
+    text = record.read_text(encoding="utf-8")
+    cited = "[@paper2018, p. 5; @journal2016]."
+    assert cited in text
+    record.write_text(text.replace(cited, "[@paper2018, p. 5; @journal2016; @journal2016b]."), encoding="utf-8")
+
+
 @pytest.mark.parametrize("fixture", ["studies", "seed, large"])
 def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, monkeypatch):
     """Studies: evaluations, glossary links and edit links. The seed catalogue counted as large: the list of
@@ -55,6 +70,7 @@ def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, m
     if fixture == "studies":
         root = studies
         _with_edit_links(root)
+        _with_two_works_by_one_author_in_one_year(root)
     else:
         root = tmp_path / "seed"
         shutil.copytree(SEED, root)
@@ -81,6 +97,8 @@ def test_streamed_site_is_the_site_made_in_process(fixture, studies, tmp_path, m
     if fixture == "studies":
         edited = here["practices/norway-family-meetings/index.html"].decode("utf-8")
         assert "https://example.org/edit/main/practices/norway-family-meetings.yaml" in edited
+        search = json.loads(streamed["search/search_index.json"])
+        assert any(re.search(r"as Müller \(2016[ab]\) describes", doc["text"]) for doc in search["docs"])
     else:
         assert "practices/page_3/index.html" in here and any(name.startswith("compare/") and name != "compare/index.html"
                                                             for name in here)

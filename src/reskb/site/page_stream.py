@@ -68,7 +68,8 @@ class PageStream:
     def start_made(cls, paths: list[str], made: Callable[[], Iterable[tuple[str, str]]],
                    prepare: Callable[[], None] = lambda: None, what: str = "pages") -> PageStream | None:
         """Fork the child that runs `prepare()`, then sends each (path, text) of `made()`: `paths` are those known
-        before, the others are handed over by `rest()`; None where no child is to be had."""
+        before, each handed over by `text(path)`; the others come at the end, from `rest()`. None where no child is
+        to be had."""
         if not cls.available():
             return None
         import multiprocessing
@@ -98,7 +99,7 @@ class PageStream:
     def rest(self) -> dict[str, str]:
         """Everything the child made besides `paths`, once it is done (each known path must have come)."""
         while not self._done:
-            self._receive("everything")
+            self._receive("the rest")
         missing = [path for path in self.paths if path not in self._arrived and path not in self._taken]
         if missing:
             raise PluginError(f"the process making the {self._what} never made {missing[0]}")
@@ -137,7 +138,7 @@ class PageStream:
 
 def _send_made(reader: Connection, connection: Connection, made: Callable[[], Iterable[tuple[str, str]]],
                prepare: Callable[[], None]) -> None:
-    """The child: every page, in order, then the end; or the error that stopped it."""
+    """The child: every file of `made()`, in order, then the end; or the error that stopped it."""
     for end in (reader, *_READING):  # the build's ends: once the build is gone (killed, even), sending fails
         end.close()  # and the child ends (and so does any child forked earlier, whose reader this one holds)
     try:

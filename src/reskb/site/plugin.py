@@ -250,11 +250,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.download_stream = self._download_stream(catalogue, site_url) if self.stream is not None else None
         if self.stream is None:
             pages, downloads = self._made_here(config, files, titles)
-        elif self.download_stream is None:
-            format_citations(catalogue)  # the downloads read the formatted references
-            pages, downloads = dict.fromkeys(self.stream.paths, ""), build_downloads(catalogue, site_url)
-        else:  # the rest of the downloads are added once made (on_env)
-            pages, downloads = dict.fromkeys(self.stream.paths, ""), dict.fromkeys(self.download_stream.paths, "")
+        else:
+            # the site search reads the formatted narrative citations (SlimSearch), as do downloads made here; only
+            # after the fork: the pages' child finds the similar practices before they are formatted
+            format_citations(catalogue)
+            pages = dict.fromkeys(self.stream.paths, "")
+            if self.download_stream is None:
+                downloads = build_downloads(catalogue, site_url)
+            else:  # the rest of the downloads are added once made (on_env)
+                downloads = dict.fromkeys(self.download_stream.paths, "")
         generated = {**pages, **downloads, **site_files()}
         for path, content in generated.items():
             _check_free(files, path)
