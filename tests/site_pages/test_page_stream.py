@@ -153,14 +153,17 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
 
 
-def test_a_failing_child_stops_the_build_with_its_error(studies, tmp_path, monkeypatch, caplog):
-    def broken(self, record):  # noqa: ANN001, ANN202
-        raise ValueError(f"no page for {record.id}")
+def _broken(*args, **kwargs) -> str:  # noqa: ANN002, ANN003
+    raise ValueError("nothing made today")
 
-    monkeypatch.setattr(PageBuilder, "practice", broken)
+
+@pytest.mark.parametrize(("owner", "name", "what"), [(PageBuilder, "practice", "pages"),
+                                                     (plugin_module, "build_downloads", "downloads")])
+def test_a_failing_child_stops_the_build_with_its_error(owner, name, what, studies, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(owner, name, _broken)
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         _build(studies, tmp_path / "site")
-    assert re.search(r"(?s)making the pages failed:.*ValueError: no page for ", caplog.text)
+    assert re.search(rf"(?s)making the {what} failed:.*ValueError: nothing made today", caplog.text)
     assert not multiprocessing.active_children()
     assert not list((tmp_path / "site").rglob("*.html"))  # no page was written
 
@@ -245,18 +248,6 @@ def test_downloads_named_first_are_those_made_and_the_rest_only_script_data(tmp_
     assert len(named) == len(set(named)) and set(named) <= set(made)
     later = set(made) - set(named)
     assert later and all(re.fullmatch(r"data/(finder|compare)(/[\w-]+)?\.js", path) for path in later), sorted(later)
-
-
-def test_a_failing_download_child_stops_the_build(studies, tmp_path, monkeypatch, caplog):
-    def broken(catalogue, site_url=""):  # noqa: ANN001, ANN202
-        raise ValueError("no downloads today")
-
-    monkeypatch.setattr(plugin_module, "build_downloads", broken)
-    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
-        _build(studies, tmp_path / "site")
-    assert re.search(r"(?s)making the downloads failed:.*ValueError: no downloads today", caplog.text)
-    assert not multiprocessing.active_children()
-    assert not list((tmp_path / "site").rglob("*.html"))  # no page was written
 
 
 def test_a_download_that_clashes_after_the_pages_stops_the_build(tmp_path, studies, monkeypatch, caplog):
