@@ -313,3 +313,18 @@ def test_a_later_child_lets_go_of_an_earlier_childs_pipe(tmp_path):
         for pid in children:
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_draining_takes_what_came_and_lets_the_child_end():
+    """The build drains the downloads as it renders: their child ends once all is sent, not at on_env."""
+    stream = PageStream.start_made(["a.txt"], lambda: [("a.txt", "A"), ("b.txt", "B" * 200_000)], what="downloads")
+    assert stream is not None
+    try:
+        deadline = time.monotonic() + 20
+        while stream._process.is_alive() and time.monotonic() < deadline:
+            stream.drain()  # never waits: the pipe holds less than the child sends
+            time.sleep(0.01)
+        assert stream._process.exitcode == 0
+        assert stream.text("a.txt") == "A" and stream.rest() == {"b.txt": "B" * 200_000}
+    finally:
+        stream.close()

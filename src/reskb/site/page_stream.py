@@ -96,6 +96,12 @@ class PageStream:
         self._taken.add(path)
         return self._arrived.pop(path)
 
+    def drain(self) -> None:
+        """Take what the child has sent so far, without waiting: a child that has sent everything ends, and its
+        memory goes with it."""
+        while not self._done and self._connection.poll(0):
+            self._receive("the rest")
+
     def rest(self) -> dict[str, str]:
         """Everything the child made besides `paths`, once it is done (each known path must have come)."""
         while not self._done:

@@ -427,6 +427,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.download_stream is not None:  # the downloads as they come: their child then ends long before on_env
+            self.download_stream.drain()
         if self.slim_search is not None:  # record pages (and, in a large catalogue, lists) by title and summary
             self.slim_search.before(page)
         if page.file.src_uri in self.generated:
