@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -112,3 +113,29 @@ def test_page_weight_follows_paths_from_the_server_root_under_site_url(bench, tm
     (tmp_path / "404.html").write_text('<script src="/reskb/assets/app.js"></script>')
     weight = bench.page_weight(tmp_path)
     assert weight["heaviest_page"].startswith("404.html (HTML 0, assets/app.js")
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
+def test_tree_memory_adds_up_a_process_and_its_children(bench):
+    # a parent and a forked child each fill 60 MiB of their own: the tree's peak counts both, wait4 only one
+    program = ("import os, time\n"
+               "pid = os.fork()\n"
+               "block = bytearray(60 * 1024 * 1024)\n"
+               "block[::4096] = b'x' * len(block[::4096])\n"
+               "time.sleep(1.5)\n"
+               "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
+    run = bench.timed([sys.executable, "-c", program], {}, sample_memory=True)
+    assert run.returncode == 0
+    assert run.peak_mb < 100  # the largest single process
+    assert run.total_mb is not None and run.total_mb > 120
+
+
+def test_the_cold_run_waits_until_the_catalogue_is_settled(bench, tmp_path, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    (tmp_path / "practices").mkdir()
+    (tmp_path / "practices/new.yaml").write_text("id: new\n")
+    waited = bench.wait_until_settled(tmp_path)
+    assert 2.0 < waited <= bench.SETTLE_S and slept == [waited]  # just written: it waits out the cache's 2 s
+    os.utime(tmp_path / "practices/new.yaml", (1e9, 1e9))
+    assert bench.wait_until_settled(tmp_path) == 0.0  # written long ago

@@ -50,6 +50,9 @@ def test_fixture_is_valid_and_indexes_studies_by_practice(studies, validate):
      "    description: Families attended most meetings [@paper2018, p. 9].",
      f"{STUDY}:13: outcomes[0].description: the text cites p. 9 of 'paper2018', which is not in this record's "
      "references"),
+    ("    description: Families attended most meetings [@paper2018, p. 6].",
+     "    description: Families attended most meetings [@paper2018, p. 6]. {#top .lead}",
+     f"{STUDY}:13: outcomes[0].description: curly braces"),  # a Markdown problem in an item's field, at its line
 ])
 def test_each_rule_names_file_line_and_field(studies, validate, old, new, expected):
     edit(studies / STUDY, old, new)

@@ -259,7 +259,7 @@ def test_a_download_that_clashes_after_the_pages_stops_the_build(tmp_path, studi
     monkeypatch.setenv("RESKB_LARGE_CATALOGUE_ABOVE", "6")
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         _build(root, tmp_path / "site")
-    assert "docs/data/finder/rows-0.js clashes with a generated page" in caplog.text
+    assert "docs/data/finder/rows-0.js clashes with a generated download" in caplog.text
     assert not multiprocessing.active_children()
 
 

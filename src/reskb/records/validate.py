@@ -566,7 +566,7 @@ def _check_text(record: Record, values: list[tuple[Pointer, Any]] | None = None)
 def _check_markdown(record: Record, texts: list[tuple[str, str]] | None = None) -> Iterator[Problem]:
     """What the site's Markdown would act on (attribute lists, snippets) or choke on (unclosed brackets)."""
     for field, text in record.markdown_texts() if texts is None else texts:
-        pointer = tuple(field.split("."))
+        pointer = text_pointer(field)  # outcomes[1].description: ("outcomes", 1, "description")
         for line, message, hint in markdown_problems(text):
             yield Problem(record.path, record.doc.line_in_text(pointer, line), field, message, hint)
 

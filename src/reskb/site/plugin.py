@@ -491,7 +491,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
 def _check_free(files: Files, path: str) -> None:
     if files.get_file_from_path(path) is not None:
-        raise PluginError(f"docs/{path} clashes with a generated page; rename or remove it")
+        what = "page" if path.endswith(".md") else "download"
+        raise PluginError(f"docs/{path} clashes with a generated {what}; rename or remove it")
 
 
 def _edited(make: Callable[[], str], record: Record, base: str) -> str:
