@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, SEED, STUDIES, load_valid
 from reskb.cache_dir import catalogue_cache
 from reskb.search import QueryError, SearchIndex, related_practices
-from reskb.search.related import RelatedPractices, catalogue_terms, index_terms
+from reskb.search.related import RelatedLists, RelatedPractices, catalogue_terms, index_terms
+from reskb.site.pages import format_citations
 
 
 def test_related_practices_make_sense(seed_index):
@@ -78,3 +79,30 @@ def test_related_practices_from_memory_equal_those_from_the_index(name, tmp_path
         assert lists == {pid: ix.related(pid, 3) for pid in sorted(catalogue.practices)} and any(lists.values())
         for limit in (1, 10):
             assert all(found.of(pid, limit) == ix.related(pid, limit) for pid in catalogue.practices)
+
+
+def test_related_lists_are_found_when_asked_and_as_related_practices_finds_them():
+    catalogue = load_valid(SEED)
+    lists = RelatedLists(catalogue)
+    assert {pid: lists[pid] for pid in reversed(list(lists))} == related_practices(catalogue)
+    assert list(lists) == sorted(catalogue.practices) and len(lists) == len(catalogue.practices)
+    assert lists.get("trust") is None  # a challenge: no list
+
+
+def test_the_words_related_practices_score_are_the_same_once_citations_are_formatted(studies):
+    """A build formats the citations before it finds the similar practices: pandoc tells two works by one author
+    in one year apart ("Müller (2016a)"), the entries alone do not; the words scored must not change."""
+    with (studies / "bibliography" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@article{journal2016b,\n  author = {M{\\\"u}ller, Jan},\n  title = {Another fixture article},\n"
+                  "  journal = {Fixture Journal},\n  year = {2016}\n}\n")
+    record = studies / "practices" / "norway-family-meetings.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("\ndescription: |\n", "\ndescription: |\n  As @journal2016 and @journal2016b note.\n", 1),
+                      encoding="utf-8")
+    catalogue = load_valid(studies)
+    words = [(term, list(ids), list(weights)) for term, ids, weights, _ in catalogue_terms(catalogue).postings]
+    related = related_practices(catalogue)
+    format_citations(catalogue)
+    assert catalogue.references["journal2016"].narrative != catalogue.references["journal2016"].rough_narrative
+    assert [(term, list(ids), list(weights)) for term, ids, weights, _ in catalogue_terms(catalogue).postings] == words
+    assert related_practices(catalogue) == related

@@ -110,7 +110,7 @@ def test_without_a_child_similar_practices_are_found_once(studies, tmp_path, mon
     calls = []
     real = plugin_module.related_practices
     monkeypatch.setattr(plugin_module, "related_practices", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(PageStream, "start", classmethod(lambda cls, *args, **kwargs: None))  # fork failed
+    monkeypatch.setattr(PageStream, "start_made", classmethod(lambda cls, *args, **kwargs: None))  # fork failed
     _build(studies, tmp_path / "site")
     assert len(calls) == 1
 
@@ -328,3 +328,58 @@ def test_draining_takes_what_came_and_lets_the_child_end():
         assert stream.text("a.txt") == "A" and stream.rest() == {"b.txt": "B" * 200_000}
     finally:
         stream.close()
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_reading_ahead_lets_the_child_end_before_any_page_is_asked_for(spool, monkeypatch):
+    """With read_ahead the child never waits for the build: it ends once every page is made, and its memory
+    with it, while the build has not yet asked for one (more than a pipe holds). The pages wait in a temporary
+    file, or in memory when none can be made."""
+    def no_temporary_file(**kwargs: object) -> None:
+        raise OSError("no room")
+
+    if not spool:
+        monkeypatch.setattr(page_stream.tempfile, "TemporaryFile", no_temporary_file)
+    plan = [(f"p{i}.md", lambda i=i: f"{i} é" + "x" * 100_000) for i in range(50)]
+    stream = PageStream.start_made([f"p{i}.md" for i in range(49)], lambda: ((path, make()) for path, make in plan))
+    assert stream is not None
+    try:
+        stream.read_ahead()
+        stream._process.join(20)
+        assert stream._process.exitcode == 0, "the child still waits for the build to read"
+        stream.drain()
+        assert all(isinstance(held, tuple) == spool for held in stream._arrived.values())  # (offset, length)
+        assert [stream.text(f"p{i}.md") for i in (7, 0, 48)] == [f"{i} é" + "x" * 100_000 for i in (7, 0, 48)]
+        assert stream.rest() == {"p49.md": "49 é" + "x" * 100_000}
+    finally:
+        stream.close()
+    assert not stream._reader.is_alive()
+
+
+@pytest.mark.parametrize("how", ["fails", "dies"])
+def test_reading_ahead_a_child_that_stops_stops_the_build(how):
+    def make() -> str:
+        if how == "dies":
+            os._exit(3)
+        raise ValueError("no page today")
+
+    stream = PageStream.start([("a.md", lambda: "A"), ("b.md", make)])
+    assert stream is not None
+    try:
+        stream.read_ahead()
+        assert stream.text("a.md") == "A"
+        expected = "no page today" if how == "fails" else r"stopped \(exit code 3\) before it made b.md"
+        with pytest.raises(PluginError, match=expected):
+            stream.text("b.md")
+    finally:
+        stream.close()
+
+
+def test_closing_while_reading_ahead_stops_the_child_and_the_thread():
+    stream = PageStream.start([("a.md", lambda: time.sleep(60) or "A")])
+    assert stream is not None
+    stream.read_ahead()
+    started = time.monotonic()
+    stream.close()
+    assert time.monotonic() - started < 10
+    assert stream._process.exitcode == -signal.SIGKILL and not stream._reader.is_alive()

@@ -1,4 +1,11 @@
+import threading
+import time
+from types import SimpleNamespace
+
+from conftest import SEED
+from reskb.citations import STYLES
 from reskb.records.validate import load_catalogue
+from reskb.site import pages
 from reskb.site.pages import build_pages, md_escape, rel
 
 
@@ -71,3 +78,48 @@ def test_escape_and_relative_links():
     assert rel("practices/x.md", "topics/y.md") == "../topics/y.md"
     assert rel("bibliography.md", "practices/x.md") == "practices/x.md"
     assert rel("practices/x.md", "bibliography.md#k") == "../bibliography.md#k"
+
+
+def test_citations_in_parts_are_those_formatted_at_once(monkeypatch):
+    catalogue, _ = load_catalogue(SEED)
+    records = catalogue.all_records()
+    monkeypatch.setattr(pages, "FIRST_PART", 2)
+    monkeypatch.setattr(pages, "CHUNK", 5)  # several parts, each a pandoc run per style
+    parts = pages.CitationsInParts(records, "https://example.org/kb/", None)
+    try:
+        at_once = pages.page_citations(records, "https://example.org/kb/", None)
+        for style in STYLES:
+            texts = parts.texts(style)
+            assert [texts[r.id] for r in reversed(records)] == [at_once[style][r.id] for r in reversed(records)]
+            assert set(texts) == {r.id for r in records}
+    finally:
+        parts.close()
+
+
+def test_citations_in_parts_come_in_record_order_and_close_drops_the_rest(monkeypatch):
+    asked: list[tuple[str, list[str]]] = []
+    release = threading.Event()
+
+    def formatted(part, site_url, style, memo):  # noqa: ANN001, ANN202 - stands in for pandoc
+        asked.append((style, [r.id for r in part]))
+        release.wait(10)
+        return {r.id: f"{style}: {r.id}" for r in part}
+
+    monkeypatch.setattr(pages, "citation_texts_memo", formatted)
+    monkeypatch.setattr(pages, "FIRST_PART", 2)
+    monkeypatch.setattr(pages, "CHUNK", 3)
+    records = [SimpleNamespace(id=f"r{i}") for i in range(8)]
+    parts = pages.CitationsInParts(records, "", None)
+    release.set()
+    assert parts.texts("chicago")["r1"] == "chicago: r1"
+    parts.close()
+    assert [ids for _, ids in asked[:len(STYLES)]] == [["r0", "r1"]] * len(STYLES)  # the small first part, all styles
+    assert {style for style, _ in asked[:len(STYLES)]} == set(STYLES)
+
+    release.clear()
+    asked.clear()
+    parts = pages.CitationsInParts(records, "", None)  # parts: r0-r1, r2-r4, r5-r7
+    parts.close()  # while the first two runs wait: the others are dropped
+    release.set()
+    time.sleep(0.2)
+    assert len(asked) <= 2  # at most the two runs begun

@@ -65,7 +65,7 @@ def finish_references(references: dict[str, Reference], strings: list[str]) -> F
                                         "add title = {...}", "warning"))
         if "useprefix=false" not in ref.entry.fields.get("options", "").replace(" ", "").lower():
             _keep_particles(item)
-        ref.narrative = _rough_narrative(item)
+        ref.narrative = ref.rough_narrative = _rough_narrative(item)
         ref.text = _rough_text(item)
         eid = ref.entry.fields.get("eid", "").strip()
         if eid and "page" not in item and "number" not in item:  # biblatex's eid is the article number

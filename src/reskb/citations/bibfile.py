@@ -49,6 +49,9 @@ class Reference:
     html: str = ""  # the full reference, formatted by the citation style
     text: str = ""  # the same, as plain text
     narrative: str = ""  # narrative in-text form as plain text: "Baaken et al. (2018)"
+    #: the narrative form read from the entry alone, before the style formats it ("Müller (2016)", where the
+    #: style may give "Müller (2016b)"): what the search index reads, formatted or not
+    rough_narrative: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     def field_line(self, name: str) -> int:

@@ -90,9 +90,11 @@ def _titles(catalogue: Catalogue, kind: str, ids: Iterable[str]) -> list[str]:
 
 
 def _content(record: Record, catalogue: Catalogue) -> str:
-    """The record's words beyond its title and summary: the "content" field (related practices score on it)."""
+    """The record's words beyond its title and summary: the "content" field (related practices score on it).
+    Narrative citations are read as the entries give them (rough): the same words before and after a site build
+    formats the citations, so that the similar practices do not depend on when they are found."""
     data, refs = record.data, catalogue.references
-    words = [plain_text(text, refs) for name, text in record.markdown_texts() if name != "summary"]
+    words = [plain_text(text, refs, rough=True) for name, text in record.markdown_texts() if name != "summary"]
     words += [country_name(c) for c in data.get("countries", [])] + [region_name(r) for r in data.get("regions", [])]
     words += [data.get("city", "")] + data.get("lead_organisations", [])
     for person in data.get("participants", []):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -104,9 +104,14 @@ def _values(facts: dict[str, object]) -> Values:
     return {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
 
 
-def _text_neighbours(terms: ContentTerms) -> dict[int, list[tuple[int, float]]]:
-    """For every practice, the practices whose content shares its key terms, with whoosh's more-like-this score
-    (Bo1 key terms, BM25F), computed for all practices in one pass over the content postings."""
+#: practice -> (negated Bo1 boost, term) of every term in its content; term -> (BM25 score, negated practice)
+#: of the practices where it scores highest
+KeyTerms = tuple[dict[int, list[tuple[float, bytes]]], dict[bytes, list[tuple[float, int]]]]
+
+
+def _key_terms(terms: ContentTerms) -> KeyTerms:
+    """What whoosh's more-like-this (Bo1 key terms, BM25F) reads, for all practices in one pass over the content
+    postings."""
     docnum = {pid: d for d, pid in enumerate(terms.ids)}
     practices = {docnum[p] for p in terms.practices}
     count, avg, lengths = len(terms.ids), terms.average, terms.lengths
@@ -121,17 +126,20 @@ def _text_neighbours(terms: ContentTerms) -> dict[int, list[tuple[int, float]]]:
                 vectors[d].append((-(w * bo1_factor + bo1_add), btext))  # negated: the smallest are the best
                 scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
         best[btext] = heapq.nlargest(_TERM_DOCS, scored)
-    neighbours = {}
-    for d, vector in vectors.items():
-        acc: dict[int, float] = {}
-        for negated, btext in heapq.nsmallest(_KEY_TERMS, vector):  # by boost, best first; ties by term
-            boost = -negated
-            for score, other in best[btext]:
-                acc[-other] = acc.get(-other, 0.0) + boost * score
-        acc.pop(d, None)
-        # by score, best first; ties by document number (tuples compare faster than a key function)
-        neighbours[d] = [(o, -n) for n, o in heapq.nsmallest(_CANDIDATES, [(-score, o) for o, score in acc.items()])]
-    return neighbours
+    return vectors, best
+
+
+def _neighbours_of(d: int, key_terms: KeyTerms) -> list[tuple[int, float]]:
+    """The practices whose content shares the key terms of practice d, with their more-like-this score."""
+    vectors, best = key_terms
+    acc: dict[int, float] = {}
+    for negated, btext in heapq.nsmallest(_KEY_TERMS, vectors[d]):  # by boost, best first; ties by term
+        boost = -negated
+        for score, other in best[btext]:
+            acc[-other] = acc.get(-other, 0.0) + boost * score
+    acc.pop(d, None)
+    # by score, best first; ties by document number (tuples compare faster than a key function)
+    return [(o, -n) for n, o in heapq.nsmallest(_CANDIDATES, [(-score, o) for o, score in acc.items()])]
 
 
 class RelatedPractices:
@@ -141,7 +149,8 @@ class RelatedPractices:
         self.terms = terms
         self.practices = terms.practices
         self.docnums = {pid: d for d, pid in enumerate(terms.ids)}
-        self._neighbours: dict[int, list[tuple[int, float]]] | None = None
+        self._key_terms: KeyTerms | None = None  # read from the postings on first use
+        self._neighbours: dict[int, list[tuple[int, float]]] = {}  # practice -> its text candidates, once found
         self._by_value: dict[tuple[str, str], list[str]] | None = None
 
     @classmethod
@@ -155,12 +164,19 @@ class RelatedPractices:
     def text_neighbours(self) -> dict[str, list[tuple[str, float]]]:
         """practice id -> (practice id, more-like-this score) of its text candidates, best first."""
         ids = self.terms.ids
-        return {ids[d]: [(ids[o], s) for o, s in like] for d, like in self._text_neighbours().items()}
+        return {ids[d]: [(ids[o], s) for o, s in self._like(d)] for d in sorted(self._keys()[0])}
 
-    def _text_neighbours(self) -> dict[int, list[tuple[int, float]]]:
-        if self._neighbours is None:
-            self._neighbours = _text_neighbours(self.terms)
-        return self._neighbours
+    def _keys(self) -> KeyTerms:
+        if self._key_terms is None:
+            self._key_terms = _key_terms(self.terms)
+        return self._key_terms
+
+    def _like(self, d: int) -> list[tuple[int, float]]:
+        """The text candidates of practice d (document number), found on first use: each costs about as much as
+        another, so a build that needs them page by page spreads the work over its pages."""
+        if d not in self._neighbours:
+            self._neighbours[d] = _neighbours_of(d, self._keys())
+        return self._neighbours[d]
 
     def of(self, practice_id: str, limit: int = 3) -> list[str]:
         """Practices most like this one (an id the index holds): shared words (more-like-this over the text) and shared topics,
@@ -169,7 +185,7 @@ class RelatedPractices:
         if mine is None:
             return []
         # the text decides most candidates; practices sharing a topic or challenge join them; shared values rerank
-        like = self._text_neighbours()[self.docnums[practice_id]]
+        like = self._like(self.docnums[practice_id])
         best = max((s for _, s in like), default=0.0) or 1.0
         text = {self.terms.ids[d]: s / best for d, s in like}
         for key in ("topics", "challenges"):
@@ -210,5 +226,32 @@ def _overlap(a: Values, b: Values) -> float:
 def related_practices(catalogue: Catalogue, limit: int = 3) -> dict[str, list[str]]:
     """practice id -> ids of similar practices, for the "Related practices" of each page; from the catalogue in
     memory (no index is built)."""
-    finder = RelatedPractices.of_catalogue(catalogue)
-    return {pid: finder.of(pid, limit) for pid in sorted(catalogue.practices)}
+    return dict(RelatedLists(catalogue, limit))
+
+
+class RelatedLists(Mapping[str, list[str]]):
+    """related_practices(catalogue, limit), each list found when first asked for, and the catalogue's words read
+    on the first: a build that makes its pages one by one starts on them at once and spreads the work over the
+    practice pages. The words do not depend on whether the citations have been formatted (index._content)."""
+
+    def __init__(self, catalogue: Catalogue, limit: int = 3):
+        self._catalogue = catalogue
+        self._finder: RelatedPractices | None = None
+        self._ids = sorted(catalogue.practices)
+        self._limit = limit
+        self._lists: dict[str, list[str]] = {}
+
+    def __getitem__(self, practice_id: str) -> list[str]:
+        if practice_id not in self._lists:
+            if practice_id not in self._catalogue.practices:
+                raise KeyError(practice_id)
+            if self._finder is None:
+                self._finder = RelatedPractices.of_catalogue(self._catalogue)
+            self._lists[practice_id] = self._finder.of(practice_id, self._limit)
+        return self._lists[practice_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)

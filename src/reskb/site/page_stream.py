@@ -3,8 +3,11 @@
 MkDocs renders one page at a time, on one core. Making the generated pages first (the similar practices,
 every citation through pandoc, then each page's Markdown) held the build up for about a quarter of its time at
 5,000 practices (issue 16). Instead, once the catalogue has loaded, a child process is forked that makes the
-pages in the order MkDocs reads them (pages.page_plan) and sends each down a pipe; the build reads a page when
-MkDocs first asks for its content (StreamedFile). The pipe holds little, so the child stays a few pages ahead.
+pages in the order MkDocs reads them (pages.page_plan) and sends each down a pipe; MkDocs takes a page when
+it first asks for its content (StreamedFile). A thread of the build reads the pipe as the pages come
+(read_ahead), so the child does not wait for MkDocs: it ends once it has made every page, about when MkDocs
+is half-way through reading them, and its memory goes with it (at 5,000 practices, a quarter of a gigabyte
+that would otherwise stay until MkDocs had read the last page, its own peak).
 
 The downloads (pages.build_downloads) come the same way from a second child at a lower priority: MkDocs
 copies them only after it has read every page. Those a page may link to are known before (pages.download_paths),
@@ -17,10 +20,14 @@ Linux), the pages are made in the build's own process, as before.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -34,6 +41,9 @@ if TYPE_CHECKING:
     from .pages import Plan
 
 _DONE, _FAILED = b"", b"\0"  # no path is empty or starts with NUL
+#: a message from the child: a file (its path, NUL, its text), the end or a failure; from read_ahead's thread, a
+#: file's path and the place of its text in the spool (offset, length) instead; None once the pipe has ended
+_Message = bytes | tuple[bytes, int, int] | None
 #: the build's ends of the children's pipes still open: a child forked later closes its copies
 _READING: list[Connection] = []
 
@@ -45,9 +55,14 @@ class PageStream:
         self._process, self._connection = process, connection
         self.paths = paths
         self._what = what
-        self._arrived: dict[str, str] = {}
+        self._arrived: dict[str, bytes | tuple[int, int]] = {}  # a file's text (UTF-8), or its place in the spool
         self._taken: set[str] = set()
         self._done = False
+        #: read_ahead's thread, and the messages it has read and the build has not handled
+        self._reader: threading.Thread | None = None
+        self._spool: IO[bytes] | None = None
+        self._messages: deque[_Message] = deque()
+        self._came = threading.Condition()
 
     @staticmethod
     def available() -> bool:
@@ -94,13 +109,52 @@ class PageStream:
                 raise PluginError(f"the process making the {self._what} never made {path}")
             self._receive(path)
         self._taken.add(path)
-        return self._arrived.pop(path)
+        return self._hand_over(path)
+
+    def read_ahead(self) -> None:
+        """Read what the child sends as it comes, on a thread, rather than when the build asks for it: the child
+        then never waits for the build, and ends (its memory with it) as soon as it has made everything, rather
+        than keeping a few pages ahead of MkDocs to the end. The files wait in an unnamed temporary file (the
+        spool), not in the build's memory, until they are asked for. Call it once every child is forked: a child
+        forked while a thread runs may inherit a lock that thread holds."""
+        if self._reader is None and not self._done:
+            try:
+                self._spool = tempfile.TemporaryFile(prefix="reskb-")  # noqa: SIM115 (closed by close())
+            except OSError:  # no temporary folder to be had: the files wait in memory
+                self._spool = None
+            self._reader = threading.Thread(target=self._read_all, name=f"reskb-{self._what}", daemon=True)
+            self._reader.start()
+
+    def _read_all(self) -> None:
+        """The reading thread: each message as it comes (a file's text into the spool), then None once the pipe
+        ends."""
+        offset = 0
+        while True:
+            try:
+                message: bytes | None = self._connection.recv_bytes()
+            except (EOFError, OSError):
+                message = None
+            item: _Message = message
+            if message and not message.startswith(_FAILED) and self._spool is not None:
+                name, _, text = message.partition(b"\0")
+                try:
+                    _write_at(self._spool.fileno(), text, offset)
+                    item, offset = (name, offset, len(text)), offset + len(text)
+                except OSError:  # a full disk: this one waits in memory
+                    pass
+                del name, text
+            del message
+            with self._came:
+                self._messages.append(item)
+                self._came.notify()
+            if item is None or item == _DONE or (isinstance(item, bytes) and item.startswith(_FAILED)):
+                return
 
     def drain(self) -> None:
         """Take what the child has sent so far, without waiting: a child that has sent everything ends, and its
         memory goes with it."""
-        while not self._done and self._connection.poll(0):
-            self._receive("the rest")
+        while not self._done and self._receive("the rest", wait=False):
+            pass
 
     def rest(self) -> dict[str, str]:
         """Everything the child made besides `paths`, once it is done (each known path must have come)."""
@@ -110,36 +164,82 @@ class PageStream:
         if missing:
             raise PluginError(f"the process making the {self._what} never made {missing[0]}")
         known = set(self.paths)
-        return {path: self._arrived.pop(path) for path in list(self._arrived) if path not in known}
+        return {path: self._hand_over(path) for path in list(self._arrived) if path not in known}
 
-    def _receive(self, wanted: str) -> None:
-        try:
-            message = self._connection.recv_bytes()
-        except (EOFError, OSError):
+    def _hand_over(self, path: str) -> str:
+        """The file's text, once: from memory, or read back from the spool."""
+        held = self._arrived.pop(path)
+        if isinstance(held, tuple):
+            assert self._spool is not None
+            held = _read_at(self._spool.fileno(), *held)
+        return held.decode("utf-8", "surrogatepass")
+
+    def _receive(self, wanted: str, wait: bool = True) -> bool:
+        """Handle the child's next message (waiting for it, or not: then False when none has come)."""
+        if self._reader is None:
+            if not wait and not self._connection.poll(0):
+                return False
+            try:
+                message: _Message = self._connection.recv_bytes()
+            except (EOFError, OSError):
+                message = None
+        else:
+            with self._came:
+                while not self._messages:
+                    if not wait:
+                        return False
+                    self._came.wait()
+                message = self._messages.popleft()
+        if message is None:
             self._process.join(5)
             raise PluginError(f"the process making the {self._what} stopped (exit code {self._process.exitcode}) "
-                              f"before it made {wanted}") from None
-        if message == _DONE:
+                              f"before it made {wanted}")
+        if isinstance(message, tuple):  # a file's text in the spool
+            name, offset, length = message
+            self._arrived[name.decode("utf-8")] = (offset, length)
+        elif message == _DONE:
             self._done = True
         elif message.startswith(_FAILED):
             raise PluginError(f"making the {self._what} failed:\n" + message[1:].decode("utf-8", "replace"))
         else:
             name, _, text = message.partition(b"\0")
-            self._arrived[name.decode("utf-8")] = text.decode("utf-8", "surrogatepass")
+            self._arrived[name.decode("utf-8")] = text
+        return True
 
     def close(self) -> None:
         """Stop the child if it still runs (a build that failed stops reading it)."""
-        self._connection.close()
-        if self._connection in _READING:
-            _READING.remove(self._connection)
         if self._process.is_alive():
             self._process.kill()
         self._process.join(10)
+        if self._reader is not None:  # the pipe has ended with the child: the thread has returned or soon will; only
+            self._reader.join(10)  # then is its end closed (its number could otherwise go to a file the build opens)
+        self._connection.close()
+        if self._connection in _READING:
+            _READING.remove(self._connection)
+        if self._spool is not None:
+            self._spool.close()
 
     def file(self, config: MkDocsConfig, path: str) -> StreamedFile:
         made = StreamedFile.generated(config, path, content="")
         made.stream = self
         return made
+
+
+def _write_at(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.pwrite(fd, view, offset + len(data) - len(view)):]
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length:
+        part = os.pread(fd, length, offset)
+        if not part:
+            raise PluginError("the temporary file holding the generated pages was cut short")
+        parts.append(part)
+        offset, length = offset + len(part), length - len(part)
+    return b"".join(parts)
 
 
 def _send_made(reader: Connection, connection: Connection, made: Callable[[], Iterable[tuple[str, str]]],

@@ -6,8 +6,8 @@ Markdown already checked by the validator; plain-text fields (titles, names) are
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,15 @@ from .markdown import (
     rel,
 )
 from .provenance import RECENT_PATH, recent_page
-from .record_citation import citation_bibtex, citation_csl_json, citation_ris, citation_texts_memo, highwire_tags, json_ld
+from .record_citation import (
+    CHUNK,
+    citation_bibtex,
+    citation_csl_json,
+    citation_ris,
+    citation_texts_memo,
+    highwire_tags,
+    json_ld,
+)
 from .untrusted import inert_markdown
 
 if TYPE_CHECKING:
@@ -60,10 +68,52 @@ def page_citations(records: list[Record], site_url: str, memo: dict[str, str] | 
         return dict(zip(STYLES, texts, strict=True))
 
 
+#: records in the first part of CitationsInParts: few, so that the first record page waits little
+FIRST_PART = 200
+
+
+class CitationsInParts:
+    """page_citations, made meanwhile: pandoc formats the records in parts, in their order (the first part
+    small, the others of CHUNK records), every style of a part before the next part, two runs at a time.
+    texts(style)[record id] waits only for that record's part. Each record is cited alone, so a part's texts
+    are those one run over every record gives."""
+
+    def __init__(self, records: list[Record], site_url: str, memo: dict[str, str] | None):
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reskb-cite")
+        self._parts: dict[str, dict[str, Future[dict[str, str]]]] = {style: {} for style in STYLES}
+        starts = [0, *range(FIRST_PART, len(records), CHUNK)]
+        for start, end in zip(starts, [*starts[1:], len(records)], strict=True):
+            part = records[start:end]
+            for style in STYLES:
+                made = self._pool.submit(citation_texts_memo, part, site_url or "/", style, memo)
+                self._parts[style].update((record.id, made) for record in part)
+
+    def texts(self, style: str) -> Mapping[str, str]:
+        return _PartTexts(self._parts[style])
+
+    def close(self) -> None:
+        """Drop the parts not begun (a build that stopped needs none of them)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _PartTexts(Mapping[str, str]):
+    def __init__(self, parts: dict[str, Future[dict[str, str]]]):
+        self._parts = parts
+
+    def __getitem__(self, record_id: str) -> str:
+        return self._parts[record_id].result()[record_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
 class PageBuilder:
     def __init__(self, catalogue: Catalogue, site_url: str = "", docs_titles: dict[str, str] | None = None,
-                 related: dict[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None,
-                 cite_texts: dict[str, dict[str, str]] | None = None):
+                 related: Mapping[str, list[str]] | None = None, cite_memo: dict[str, str] | None = None,
+                 cite_texts: Mapping[str, Mapping[str, str]] | None = None):
         self.cat = catalogue
         if cite_texts is not None:  # page_citations, made already (page_stream.py makes them meanwhile)
             self.__dict__["_cite_texts"] = cite_texts
@@ -114,7 +164,7 @@ class PageBuilder:
     def practice_table(self, page: str, practices: list[Record]) -> str:
         return listing.practice_table(self.cat, page, practices)
 
-    def cite_texts(self, style: str) -> dict[str, str]:
+    def cite_texts(self, style: str) -> Mapping[str, str]:
         """Every record's page citation in one style: one pandoc run per style (run side by side) the
         first time any is asked for."""
         if "_cite_texts" not in self.__dict__:

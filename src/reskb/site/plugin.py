@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from functools import partial
 from importlib import resources
@@ -24,10 +23,11 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files, set_exclusions
 from mkdocs.structure.pages import Page
 
-from ..citations import cited_keys, proper_nouns
+from ..citations import STYLES, cited_keys, proper_nouns
 from ..records.catalogue import FOLDERS, Catalogue, Record
 from ..records.validate import has_errors, load_catalogue
 from ..search import related_practices
+from ..search.related import RelatedLists
 from .build_memory import drop_positions, freeze_long_lived, release_page_source, unfreeze
 from .comparison import groups
 from .contributing import expand_field_reference, site_files
@@ -37,12 +37,12 @@ from .incremental import BackgroundRelated, GeneratedFile, Incremental, request_
 from .offline import SHIM, build_zip, file_links, use_local_shim
 from .page_stream import PageStream
 from .pages import (
+    CitationsInParts,
     PageBuilder,
     build_downloads,
     build_pages,
     download_paths,
     format_citations,
-    page_citations,
     page_plan,
     record_path,
 )
@@ -246,14 +246,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         catalogue, site_url = self.catalogue, config.site_url or ""
         self._close_stream()  # one left by a build stopped with Ctrl-C, in a program that builds again
         if self.one_off and PageStream.available():  # pages made in a child while MkDocs renders (page_stream.py)
+            format_citations(catalogue)  # once, before forking: every process reads the formatted citations
             self.stream = self._page_stream(catalogue, site_url, titles)
             self.download_stream = self._download_stream(catalogue, site_url) if self.stream is not None else None
+            for stream in (self.stream, self.download_stream):  # every child forked: now the threads may start
+                if stream is not None:
+                    stream.read_ahead()
         if self.stream is None:
             pages, downloads = self._made_here(config, files, titles)
         else:
-            # the site search reads the formatted narrative citations (SlimSearch), as do downloads made here; only
-            # after the fork: the pages' child finds the similar practices before they are formatted
-            format_citations(catalogue)
             pages = dict.fromkeys(self.stream.paths, "")
             if self.download_stream is None:
                 downloads = build_downloads(catalogue, site_url)
@@ -291,35 +292,44 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return related_practices(self.catalogue, limit=self.config.related_practices)
 
     def _page_stream(self, catalogue: Catalogue, site_url: str, titles: dict[str, str]) -> PageStream | None:
-        """The pages, with their edit links, made by a forked child (page_stream.py); None if it could not start."""
+        """The pages, with their edit links, made by a forked child (page_stream.py); None if it could not start.
+
+        The child starts on the pages at once: pandoc formats the page citations on threads, in parts, while the
+        pages are made (a record page waits only for its own part), and each similar-practice list is found when
+        its page is made (RelatedLists)."""
         made: dict[str, Any] = {}
 
-        def prepare() -> None:  # in the child, while a thread mostly waits for pandoc to format the page citations
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                texts = pool.submit(page_citations, catalogue.all_records(), site_url, self.cite_memo)
-                # before the narrative citations are formatted, as _made_here finds them (plain_text reads them)
-                made["related"] = self._related()
-                format_citations(catalogue)
-                made["cite_texts"] = texts.result()
+        def prepare() -> None:  # in the child
+            made["citations"] = CitationsInParts(catalogue.all_records(), site_url, self.cite_memo)
+            made["related"] = (RelatedLists(catalogue, limit=self.config.related_practices)
+                               if self.config.related_practices > 0 else {})
 
-        plan = page_plan(catalogue, lambda: PageBuilder(catalogue, site_url, titles, made["related"], self.cite_memo,
-                                                        cite_texts=made["cite_texts"]))
+        def builder() -> PageBuilder:
+            texts = {style: made["citations"].texts(style) for style in STYLES}
+            return PageBuilder(catalogue, site_url, titles, made["related"], self.cite_memo, cite_texts=texts)
+
+        plan = page_plan(catalogue, builder)
         base = self.config.edit_url
         if base:
             records = {record_path(r): r for r in catalogue.all_records()}
             plan = [(path, partial(_edited, make, records[path], base) if path in records else make)
                     for path, make in plan]
-        return PageStream.start(plan, prepare)
+
+        def pages() -> Iterator[tuple[str, str]]:
+            try:
+                for path, make in plan:
+                    yield path, make()
+            finally:
+                if "citations" in made:
+                    made["citations"].close()
+
+        return PageStream.start_made([path for path, _ in plan], pages, prepare)
 
     def _download_stream(self, catalogue: Catalogue, site_url: str) -> PageStream | None:
         """The downloads, made by a second child at a lower priority: MkDocs copies them only after reading every
         page, so they are made while it renders rather than before. Those a page may link to are known first."""
-        def prepare() -> None:
-            os.nice(10)
-            format_citations(catalogue)  # the downloads read the formatted references
-
         return PageStream.start_made(download_paths(catalogue), lambda: build_downloads(catalogue, site_url).items(),
-                                     prepare, "downloads")
+                                     lambda: os.nice(10), "downloads")
 
     def _made_here(self, config: MkDocsConfig, files: Files,
                    titles: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
