@@ -5,9 +5,9 @@ every citation through pandoc, then each page's Markdown) held the build up for 
 5,000 practices (issue 16). Instead, once the catalogue has loaded, a child process is forked that makes the
 pages in the order MkDocs reads them (pages.page_plan) and sends each down a pipe; MkDocs takes a page when
 it first asks for its content (StreamedFile). A thread of the build reads the pipe as the pages come
-(read_ahead), so the child does not wait for MkDocs: it ends once it has made every page, about when MkDocs
-is half-way through reading them, and its memory goes with it (at 5,000 practices, a quarter of a gigabyte
-that would otherwise stay until MkDocs had read the last page, its own peak).
+(read_ahead) and keeps them in a temporary file until MkDocs asks, so the child does not wait for MkDocs: it
+ends once it has made every page, long before MkDocs has read the last of them, and its memory goes with it
+(about 270 MiB at 5,000 practices, which would otherwise stay until MkDocs is at its own peak).
 
 The downloads (pages.build_downloads) come the same way from a second child at a lower priority: MkDocs
 copies them only after it has read every page. Those a page may link to are known before (pages.download_paths),
