@@ -12,7 +12,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -371,6 +373,47 @@ def test_reading_ahead_a_child_that_stops_stops_the_build(how):
         expected = "no page today" if how == "fails" else r"stopped \(exit code 3\) before it made b.md"
         with pytest.raises(PluginError, match=expected):
             stream.text("b.md")
+        asked_again: list[BaseException] = []  # asked again (a plugin that caught the error): the same error, at once
+        thread = threading.Thread(target=lambda: _catch(asked_again, lambda: stream.text("b.md")), daemon=True)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive(), "a second ask waits for ever"
+        assert isinstance(asked_again[0], PluginError) and re.search(expected, str(asked_again[0]))
+    finally:
+        stream.close()
+
+
+def _catch(caught: list[BaseException], call: Callable[[], object]) -> None:
+    try:
+        call()
+    except BaseException as exc:  # noqa: BLE001
+        caught.append(exc)
+
+
+def test_without_a_thread_to_read_ahead_the_files_are_read_when_asked(monkeypatch):
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    stream = PageStream.start([("a.md", lambda: "A"), ("b.md", lambda: "B")])
+    assert stream is not None
+    try:
+        monkeypatch.setattr(threading.Thread, "start", no_thread)
+        stream.read_ahead()
+        monkeypatch.undo()
+        assert stream._reader is None and stream._spool is None
+        assert [stream.text("b.md"), stream.text("a.md")] == ["B", "A"]
+    finally:
+        stream.close()
+
+
+def test_a_reading_thread_that_fails_stops_the_build_with_its_error(monkeypatch):
+    stream = PageStream.start([("a.md", lambda: "A")])
+    assert stream is not None
+    try:
+        monkeypatch.setattr(page_stream, "_write_at", lambda *args: 1 / 0)  # not an OSError: not a full disk
+        stream.read_ahead()
+        with pytest.raises(PluginError, match="reading what the child sent failed: ZeroDivisionError"):
+            stream.text("a.md")
     finally:
         stream.close()
 

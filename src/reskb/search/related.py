@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: related practices, as whoosh's more-like-this: key terms per practice, candidates kept; and per key term only
 #: the practices that use it most, so the work per practice stays the same however large the catalogue
 _KEY_TERMS, _CANDIDATES, _TERM_DOCS, _VALUE_DOCS = 20, 30, 100, 50
+#: a practice's terms are cut back to its best _KEY_TERMS whenever it has more than this (memory: a few thousand
+#: practices with hundreds of terms each)
+_PRUNE_AT = 4 * _KEY_TERMS
 
 #: id -> structured values compared between practices (topics, challenges, formats, participants, phases, ...)
 Values = dict[str, frozenset[str]]
@@ -104,7 +107,7 @@ def _values(facts: dict[str, object]) -> Values:
     return {k: frozenset(v) for k, v in facts.items() if isinstance(v, list)}
 
 
-#: practice -> (negated Bo1 boost, term) of every term in its content; term -> (BM25 score, negated practice)
+#: practice -> (negated Bo1 boost, term) of its key terms, best first; key term -> (BM25 score, negated practice)
 #: of the practices where it scores highest
 KeyTerms = tuple[dict[int, list[tuple[float, bytes]]], dict[bytes, list[tuple[float, int]]]]
 
@@ -123,17 +126,22 @@ def _key_terms(terms: ContentTerms) -> KeyTerms:
         scored = []
         for d, w in zip(ids, weights, strict=False):
             if d in practices:
-                vectors[d].append((-(w * bo1_factor + bo1_add), btext))  # negated: the smallest are the best
+                vector = vectors[d]
+                vector.append((-(w * bo1_factor + bo1_add), btext))  # negated: the smallest are the best
+                if len(vector) > _PRUNE_AT:  # the best so far hold the best of all: each term comes once
+                    vector[:] = heapq.nsmallest(_KEY_TERMS, vector)
                 scored.append((bm25(idf, w, lengths[d], avg, _B, _K1), -d))
         best[btext] = heapq.nlargest(_TERM_DOCS, scored)
-    return vectors, best
+    for d, vector in vectors.items():
+        vectors[d] = heapq.nsmallest(_KEY_TERMS, vector)  # by boost, best first; ties by term
+    return vectors, {btext: best[btext] for vector in vectors.values() for _, btext in vector}
 
 
 def _neighbours_of(d: int, key_terms: KeyTerms) -> list[tuple[int, float]]:
     """The practices whose content shares the key terms of practice d, with their more-like-this score."""
     vectors, best = key_terms
     acc: dict[int, float] = {}
-    for negated, btext in heapq.nsmallest(_KEY_TERMS, vectors[d]):  # by boost, best first; ties by term
+    for negated, btext in vectors[d]:
         boost = -negated
         for score, other in best[btext]:
             acc[-other] = acc.get(-other, 0.0) + boost * score
@@ -248,6 +256,9 @@ class RelatedLists(Mapping[str, list[str]]):
             if self._finder is None:
                 self._finder = RelatedPractices.of_catalogue(self._catalogue)
             self._lists[practice_id] = self._finder.of(practice_id, self._limit)
+            self._finder._neighbours.pop(self._finder.docnums[practice_id], None)  # noqa: SLF001 (asked once)
+            if len(self._lists) == len(self._ids):
+                self._finder = None  # every list found: the terms' statistics can go
         return self._lists[practice_id]
 
     def __iter__(self) -> Iterator[str]:

@@ -117,38 +117,55 @@ class PageStream:
         than keeping a few pages ahead of MkDocs to the end. The files wait in an unnamed temporary file (the
         spool), not in the build's memory, until they are asked for. Call it once every child is forked: a child
         forked while a thread runs may inherit a lock that thread holds."""
-        if self._reader is None and not self._done:
-            try:
-                self._spool = tempfile.TemporaryFile(prefix="reskb-")  # noqa: SIM115 (closed by close())
-            except OSError:  # no temporary folder to be had: the files wait in memory
+        if self._reader is not None or self._done:
+            return
+        try:
+            self._spool = tempfile.TemporaryFile(prefix="reskb-")  # noqa: SIM115 (closed by close())
+        except OSError:  # no temporary folder to be had: the files wait in memory
+            self._spool = None
+        reader = threading.Thread(target=self._read_all, name=f"reskb-{self._what}", daemon=True)
+        try:
+            reader.start()
+        except RuntimeError:  # no thread to be had: the files are read when asked for, as without read_ahead
+            if self._spool is not None:
+                self._spool.close()
                 self._spool = None
-            self._reader = threading.Thread(target=self._read_all, name=f"reskb-{self._what}", daemon=True)
-            self._reader.start()
+            return
+        self._reader = reader
 
     def _read_all(self) -> None:
-        """The reading thread: each message as it comes (a file's text into the spool), then None once the pipe
-        ends."""
-        offset = 0
-        while True:
-            try:
-                message: bytes | None = self._connection.recv_bytes()
-            except (EOFError, OSError):
-                message = None
-            item: _Message = message
-            if message and not message.startswith(_FAILED) and self._spool is not None:
-                name, _, text = message.partition(b"\0")
+        """The reading thread: each message as it comes (a file's text into the spool), until the end, a failure
+        or the end of the pipe (None); whatever stops the thread is the last message."""
+        offset, item = 0, None
+        try:
+            while True:
                 try:
-                    _write_at(self._spool.fileno(), text, offset)
-                    item, offset = (name, offset, len(text)), offset + len(text)
-                except OSError:  # a full disk: this one waits in memory
-                    pass
-                del name, text
-            del message
-            with self._came:
-                self._messages.append(item)
-                self._came.notify()
-            if item is None or item == _DONE or (isinstance(item, bytes) and item.startswith(_FAILED)):
-                return
+                    message: bytes | None = self._connection.recv_bytes()
+                except (EOFError, OSError):
+                    message = None
+                item = message
+                if message and not message.startswith(_FAILED) and self._spool is not None:
+                    name, _, text = message.partition(b"\0")
+                    try:
+                        _write_at(self._spool.fileno(), text, offset)
+                        item, offset = (name, offset, len(text)), offset + len(text)
+                    except OSError:  # a full disk: this one waits in memory
+                        pass
+                    del name, text
+                del message
+                if _last(item):
+                    return
+                self._queue(item)
+                item = None
+        except BaseException as exc:  # noqa: BLE001 - the build must hear of it, or it would wait for ever
+            item = _FAILED + f"reading what the child sent failed: {exc!r}".encode("utf-8", "replace")
+        finally:
+            self._queue(item)
+
+    def _queue(self, item: _Message) -> None:
+        with self._came:
+            self._messages.append(item)
+            self._came.notify()
 
     def drain(self) -> None:
         """Take what the child has sent so far, without waiting: a child that has sent everything ends, and its
@@ -189,7 +206,9 @@ class PageStream:
                     if not wait:
                         return False
                     self._came.wait()
-                message = self._messages.popleft()
+                message = self._messages[0]
+                if not _last(message) or message == _DONE:  # an end that stops the build stays, for a later ask
+                    self._messages.popleft()
         if message is None:
             self._process.join(5)
             raise PluginError(f"the process making the {self._what} stopped (exit code {self._process.exitcode}) "
@@ -213,6 +232,8 @@ class PageStream:
         self._process.join(10)
         if self._reader is not None:  # the pipe has ended with the child: the thread has returned or soon will; only
             self._reader.join(10)  # then is its end closed (its number could otherwise go to a file the build opens)
+            if self._reader.is_alive():
+                return  # left open: a daemon thread, gone with the build
         self._connection.close()
         if self._connection in _READING:
             _READING.remove(self._connection)
@@ -233,13 +254,21 @@ def _write_at(fd: int, data: bytes, offset: int) -> None:
 
 def _read_at(fd: int, offset: int, length: int) -> bytes:
     parts = []
-    while length:
-        part = os.pread(fd, length, offset)
-        if not part:
-            raise PluginError("the temporary file holding the generated pages was cut short")
-        parts.append(part)
-        offset, length = offset + len(part), length - len(part)
+    try:
+        while length:
+            part = os.pread(fd, length, offset)
+            if not part:
+                raise OSError("the file is shorter than what was written to it")
+            parts.append(part)
+            offset, length = offset + len(part), length - len(part)
+    except OSError as exc:
+        raise PluginError(f"reading the temporary file that holds the generated files failed: {exc}") from None
     return b"".join(parts)
+
+
+def _last(item: _Message) -> bool:
+    """Whether the child sends nothing after this: the end, a failure, or the end of the pipe."""
+    return item is None or item == _DONE or (isinstance(item, bytes) and item.startswith(_FAILED))
 
 
 def _send_made(reader: Connection, connection: Connection, made: Callable[[], Iterable[tuple[str, str]]],
