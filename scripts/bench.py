@@ -19,7 +19,10 @@ Peak memory is the ru_maxrss that os.wait4() returns for that one child: the lar
 the child or of any descendant it waited for (pandoc included), in KiB on Linux. It is exactly what
 `/usr/bin/time -v` reports, without a dependency, and per child (RUSAGE_CHILDREN would be the maximum
 over every child the benchmark ever ran). It is the largest single process, not the sum of processes
-that ran at the same time. For the builds, which fork children of their own, the sum is measured too
+that ran at the same time. Linux also counts in it the peak of the process that spawned the child (the
+memory they shared until exec): it never reads below the benchmark's own peak so far. Our build is spawned
+while the benchmark is small; the plain build, after the benchmark has made its pages in process
+(plain_copy), so its figure may read high. For the builds, which fork children of their own, the sum is measured too
 (TreeMemory): the Pss of the build and every descendant, added up every 0.5 s; the peak of that sum is
 what the build takes of the machine's memory. Both carry the 1 GB target.
 

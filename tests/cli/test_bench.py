@@ -117,7 +117,7 @@ def test_page_weight_follows_paths_from_the_server_root_under_site_url(bench, tm
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
 def test_tree_memory_adds_up_a_process_and_its_children(bench):
-    # a parent and a forked child each fill 60 MiB of their own: the tree's peak counts both, wait4 only one
+    # a parent and a forked child each fill 60 MiB of their own: the tree's peak counts both
     program = ("import os, time\n"
                "pid = os.fork()\n"
                "block = bytearray(60 * 1024 * 1024)\n"
@@ -126,8 +126,7 @@ def test_tree_memory_adds_up_a_process_and_its_children(bench):
                "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
     run = bench.timed([sys.executable, "-c", program], {}, sample_memory=True)
     assert run.returncode == 0
-    assert run.peak_mb < 100  # the largest single process
-    assert run.total_mb is not None and run.total_mb > 120
+    assert run.total_mb is not None and 120 < run.total_mb < 250  # both blocks, and not the process that timed them
 
 
 def test_the_cold_run_waits_until_the_catalogue_is_settled(bench, tmp_path, monkeypatch):
