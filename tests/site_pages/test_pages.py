@@ -6,6 +6,7 @@ from reskb.citations import STYLES
 from reskb.records.validate import load_catalogue
 from reskb.site import pages
 from reskb.site.pages import build_pages, md_escape, rel
+from reskb.site.record_citation import citation_texts
 
 
 def pages_of(root):
@@ -86,10 +87,10 @@ def test_citations_in_parts_are_those_formatted_at_once(monkeypatch):
     monkeypatch.setattr(pages, "CHUNK", 5)  # several parts, each a pandoc run per style
     parts = pages.CitationsInParts(records, "https://example.org/kb/", None)
     try:
-        at_once = pages.page_citations(records, "https://example.org/kb/", None)
         for style in STYLES:
+            at_once = citation_texts(records, "https://example.org/kb/", style)  # one pandoc run
             texts = parts.texts(style)
-            assert [texts[r.id] for r in reversed(records)] == [at_once[style][r.id] for r in reversed(records)]
+            assert [texts[r.id] for r in reversed(records)] == [at_once[r.id] for r in reversed(records)]
             assert set(texts) == {r.id for r in records}
     finally:
         parts.close()

@@ -61,11 +61,12 @@ def format_citations(catalogue: Catalogue) -> Formatter:
 
 
 def page_citations(records: list[Record], site_url: str, memo: dict[str, str] | None) -> dict[str, dict[str, str]]:
-    """style -> record id -> the record page's citation, in each of STYLES (one pandoc run per style, two at
-    a time)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        texts = pool.map(lambda name: citation_texts_memo(records, site_url or "/", name, memo), STYLES)
-        return dict(zip(STYLES, texts, strict=True))
+    """style -> record id -> the record page's citation, in each of STYLES (CitationsInParts, waited for)."""
+    parts = CitationsInParts(records, site_url, memo)
+    try:
+        return {style: dict(parts.texts(style)) for style in STYLES}
+    finally:
+        parts.close()
 
 
 #: records in the first part of CitationsInParts: few, so that the first record page waits little
