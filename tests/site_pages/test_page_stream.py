@@ -426,3 +426,26 @@ def test_closing_while_reading_ahead_stops_the_child_and_the_thread():
     stream.close()
     assert time.monotonic() - started < 10
     assert stream._process.exitcode == -signal.SIGKILL and not stream._reader.is_alive()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_finish_runs_in_the_child_when_the_pages_end_or_one_fails(tmp_path, fails):
+    def make_b() -> str:
+        if fails:
+            raise ValueError("no page today")
+        return "B"
+
+    finished = tmp_path / "finished"
+    stream = PageStream.start([("a.md", lambda: "A"), ("b.md", make_b)], finish=lambda: finished.write_text("yes"))
+    assert stream is not None
+    try:
+        assert stream.text("a.md") == "A"
+        if fails:
+            with pytest.raises(PluginError, match="no page today"):
+                stream.text("b.md")
+        else:
+            assert stream.text("b.md") == "B"
+        stream._process.join(10)
+    finally:
+        stream.close()
+    assert finished.read_text() == "yes"

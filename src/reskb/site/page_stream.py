@@ -26,7 +26,7 @@ import tempfile
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -74,10 +74,19 @@ class PageStream:
         return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
     @classmethod
-    def start(cls, plan: Plan, prepare: Callable[[], None] = lambda: None) -> PageStream | None:
-        """Fork the child that runs `prepare()`, then makes every page of `plan` in order; None where no child
-        is to be had. Call it before the build starts any thread."""
-        return cls.start_made([path for path, _ in plan], lambda: ((path, make()) for path, make in plan), prepare)
+    def start(cls, plan: Plan, prepare: Callable[[], None] = lambda: None,
+              finish: Callable[[], None] = lambda: None) -> PageStream | None:
+        """Fork the child that runs `prepare()`, then makes every page of `plan` in order, then `finish()` (also
+        when a page fails: what prepare started and the pages no longer need); None where no child is to be had.
+        Call it before the build starts any thread."""
+        def made() -> Iterator[tuple[str, str]]:
+            try:
+                for path, make in plan:
+                    yield path, make()
+            finally:
+                finish()
+
+        return cls.start_made([path for path, _ in plan], made, prepare)
 
     @classmethod
     def start_made(cls, paths: list[str], made: Callable[[], Iterable[tuple[str, str]]],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import partial
 from importlib import resources
@@ -315,15 +315,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             plan = [(path, partial(_edited, make, records[path], base) if path in records else make)
                     for path, make in plan]
 
-        def pages() -> Iterator[tuple[str, str]]:
-            try:
-                for path, make in plan:
-                    yield path, make()
-            finally:
-                if "citations" in made:
-                    made["citations"].close()
+        def finish() -> None:  # the parts of the page citations not begun, when a page failed
+            if "citations" in made:
+                made["citations"].close()
 
-        return PageStream.start_made([path for path, _ in plan], pages, prepare)
+        return PageStream.start(plan, prepare, finish)
 
     def _download_stream(self, catalogue: Catalogue, site_url: str) -> PageStream | None:
         """The downloads, made by a second child at a lower priority: MkDocs copies them only after reading every
